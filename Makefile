@@ -1,0 +1,45 @@
+# r1lab: the commands README.md opens with.
+#
+#   make data    the main job (until `reproduce` exists): generate the paper-size K&K data
+#   make test    install what the tests need, then vet and test everything
+#
+# Test tools are installed under .tools/ (git-ignored); Debian packages with
+# apt-get (sudo when not root). Nothing is downloaded at run time by r1lab.
+
+GO            ?= go
+TOOLS         := $(CURDIR)/.tools
+SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Pinned versions of the test tools (gonb and goimports are pinned by go.mod's tool block).
+DUCKDB_NODE   := @duckdb/node-api@1.5.6-r.1
+APT_PACKAGES  := jupyter-notebook jupyter-nbconvert python3-nbconvert python3-ipykernel \
+                 jupyter-client python3-jupyter-client
+
+.PHONY: data test deps deps-apt deps-go deps-node
+
+data:
+	$(GO) run ./cmd/r1lab data --task kk --out data/kk
+
+test: deps
+	$(GO) vet ./...
+	PATH="$(TOOLS)/bin:$$PATH" R1LAB_NODE_MODULES="$(TOOLS)/node/node_modules" R1LAB_REQUIRE_INTEROP=1 \
+		$(GO) test ./...
+
+deps: deps-apt deps-go deps-node
+
+# Debian's Jupyter (runs the GoNB notebooks headlessly) and Node.js (runs the
+# DuckDB interoperability check); installed only when missing.
+deps-apt:
+	@if ! command -v jupyter-nbconvert >/dev/null || ! command -v npm >/dev/null; then \
+		extra=""; command -v npm >/dev/null || extra="nodejs npm"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES) $$extra; \
+	fi
+
+# GoNB (the notebooks' kernel) and goimports, at the versions go.mod pins.
+deps-go:
+	GOBIN="$(TOOLS)/bin" $(GO) install tool
+
+# DuckDB for Node: a Parquet reader we did not write, for the interop test.
+deps-node:
+	@[ -d "$(TOOLS)/node/node_modules/@duckdb/node-api" ] || \
+		npm install --prefix "$(TOOLS)/node" --no-audit --no-fund --loglevel=error $(DUCKDB_NODE)

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/r1lab/r1lab/datasets/arith"
+	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/datasets/kk"
+	"github.com/r1lab/r1lab/datasets/prompt"
+)
+
+const dataSummary = `Generate a task's datasets as Parquet in verl's layout: RL train and test
+prompts, the eval file, and short-CoT and long-CoT SFT sets. Defaults are the
+paper's sizes. The output directory is replaced all at once (or not at all).`
+
+func runData(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("data", dataSummary, stderr)
+	task := fs.String("task", "kk", "task: kk (Knights & Knaves) or arith (the MATH stand-in)")
+	out := fs.String("out", "", "output directory (default data/<task>)")
+	force := fs.Bool("force", false, "replace a non-empty output directory")
+	seed := fs.Uint64("seed", 1234, "generator seed (K&K: mem-kk-logic's sampler seed)")
+	shuffleSeed := fs.Uint64("shuffle-seed", 1234, "seed of the RL-train and SFT-pool shuffles")
+	test := fs.String("test", "", "test rows per level, LEVELS:COUNT[,…] (default kk 4-8:100, arith 1-5:100)")
+	train := fs.String("train", "", "RL training rows per level (default kk 3-7:2000, arith 1-5:2200)")
+	sft := fs.String("sft", "", "SFT pool rows per level (default kk 2:200,3:800, arith 1-5:200)")
+	sftVal := fs.Float64("sft-val", 0.1, "fraction of the SFT pool held out for validation")
+	tmpl := fs.String("template", "qwen", "prompt template: qwen (the paper's chat template) or base")
+	teacherSeed := fs.Uint64("teacher-seed", 1234, "seed of the long-CoT teacher's phrasing")
+	teacherWords := fs.Int("teacher-max-words", 0, "long-CoT length cap in words; longer traces are dropped (default: the task's)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	t, err := prompt.ParseTemplate(*tmpl)
+	if err != nil {
+		return usageError{err}
+	}
+	if *out == "" {
+		*out = "data/" + *task
+	}
+	counts := func(flagName, value, def string) (map[int]int, error) {
+		if value == "" {
+			value = def
+		}
+		m, err := parseLevelCounts(value)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--%s: %w", flagName, err)}
+		}
+		return m, nil
+	}
+	progress := func(msg string) { fmt.Fprintln(stderr, msg) }
+	start := time.Now()
+
+	var b *dataio.Bundle
+	switch *task {
+	case "kk":
+		c := kk.DefaultData()
+		c.Template = t
+		c.Splits.Seed, c.Splits.ShuffleSeed, c.Splits.SFTValFraction = *seed, *shuffleSeed, *sftVal
+		if c.Splits.Test, err = counts("test", *test, "4-8:100"); err != nil {
+			return err
+		}
+		if c.Splits.Train, err = counts("train", *train, "3-7:2000"); err != nil {
+			return err
+		}
+		if c.Splits.SFT, err = counts("sft", *sft, "2:200,3:800"); err != nil {
+			return err
+		}
+		c.Teacher.Seed = *teacherSeed
+		if *teacherWords > 0 {
+			c.Teacher.MaxWords = *teacherWords
+		}
+		if err := c.Splits.Validate(); err != nil {
+			return usageError{err}
+		}
+		b, err = kk.BuildBundle(c, progress)
+	case "arith":
+		c := arith.DefaultData()
+		c.Template = t
+		c.Seed, c.Splits.ShuffleSeed, c.Splits.SFTValFraction = *seed, *shuffleSeed, *sftVal
+		if c.Splits.Test, err = counts("test", *test, "1-5:100"); err != nil {
+			return err
+		}
+		if c.Splits.Train, err = counts("train", *train, "1-5:2200"); err != nil {
+			return err
+		}
+		if c.Splits.SFT, err = counts("sft", *sft, "1-5:200"); err != nil {
+			return err
+		}
+		c.TeacherSeed = *teacherSeed
+		if *teacherWords > 0 {
+			c.TeacherMaxWords = *teacherWords
+		}
+		if err := c.Validate(); err != nil {
+			return usageError{err}
+		}
+		b, err = arith.BuildBundle(c, progress)
+	default:
+		return usageError{fmt.Errorf("unknown --task %q (want kk or arith)", *task)}
+	}
+	if err != nil {
+		return err
+	}
+	gen := time.Since(start)
+	if err := b.WriteDir(*out, *force); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%s data; generated in %.1fs, written in %.1fs)\n\n",
+		*out, *task, gen.Seconds(), (time.Since(start) - gen).Seconds())
+	return b.Summary(stdout)
+}
