@@ -192,15 +192,7 @@ func RenderStep(step TapeStep, stmts []Statement, names []string) string {
 		for i, p := range step.Exhausted {
 			ex[i] = names[p]
 		}
-		switch len(ex) {
-		case 1:
-			b.WriteString(ex[0])
-		case 2:
-			b.WriteString(ex[0] + " and " + ex[1])
-		default:
-			ex[len(ex)-1] = "and " + ex[len(ex)-1]
-			b.WriteString(strings.Join(ex, ", "))
-		}
+		b.WriteString(nameList(ex))
 		b.WriteString(", so let us go back and reconsider " + names[step.Person] + ".")
 	}
 	return b.String()
