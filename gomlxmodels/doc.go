@@ -1,10 +1,14 @@
 // Package gomlxmodels is the root of r1lab's modelling code, written with GoMLX. It holds no
 // code itself; the sub-packages are:
 //
+//   - tokenizer: the closed word-level vocabulary built from the task grammars, with exact
+//     encode/decode round trips and errors that name unknown words.
 //   - backend: picks and starts the compute backend (pure Go by default, XLA with -tags xla),
 //     honouring GOMLX_BACKEND, with clear errors instead of hangs.
 //   - lm: the Qwen2-style decoder (config and size presets, host-side seeded init, graph
 //     functions for logits, token log-probs and the SFT losses, KV-cache prefill/step).
 //   - sample: batched generation with a static KV cache, ragged prompts, exact top-p, per-token
 //     log-probs, per-row EOS and per-row seeds.
+//   - trainer: the supervised loop shared by pre-training and SFT (AdamW, clipping, schedule,
+//     validation loss, metrics, checkpoints, exact resume).
 package gomlxmodels

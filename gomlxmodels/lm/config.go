@@ -82,7 +82,7 @@ func ConfigForSize(name string, vocab int) (Config, error) {
 	}
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "tiny":
-		c.DModel, c.Layers, c.Heads, c.KVHeads, c.HeadDim, c.FFN, c.MaxSeqLen = 64, 4, 4, 2, 16, 192, 1024
+		c.DModel, c.Layers, c.Heads, c.KVHeads, c.HeadDim, c.FFN, c.MaxSeqLen = 64, 4, 4, 2, 16, 192, 2048
 	case "small":
 		c.DModel, c.Layers, c.Heads, c.KVHeads, c.HeadDim, c.FFN, c.MaxSeqLen = 256, 6, 8, 4, 32, 768, 2048
 	case "medium":

@@ -1,0 +1,111 @@
+package tokenizer
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// replacement is what DecodeLossy writes for an id outside the vocabulary:
+// U+FFFD, which no vocabulary token contains, so a reward parser can never
+// mistake it for part of an answer.
+const replacement = "\uFFFD"
+
+// UnknownWordError is Encode's error for text that has no token: an unknown
+// word, a stray character, a lone space (a double or trailing space, or a
+// space before a newline) or bytes that are not UTF-8.
+type UnknownWordError struct {
+	// Word is the piece with no token, its leading space included.
+	Word string
+	// Offset is Word's byte offset in the text.
+	Offset int
+	// Near is up to contextBytes of text on either side, for the message.
+	Near string
+}
+
+// contextBytes is how much text around an unknown word the error quotes.
+const contextBytes = 24
+
+// Error names the word and its offset, and quotes the text around it.
+func (e *UnknownWordError) Error() string {
+	what := "unknown word"
+	switch {
+	case e.Word == " ":
+		what = "lone space (double, trailing or before a newline)"
+	case !utf8.ValidString(e.Word):
+		what = "invalid UTF-8"
+	}
+	return fmt.Sprintf("tokenizer: %s %q at byte %d (near %q)", what, e.Word, e.Offset, e.Near)
+}
+
+// Encode returns the token ids of text. Every byte of text must belong to a
+// token: otherwise the error is an *UnknownWordError naming the first piece
+// without one and its byte offset.
+func (t *Tokenizer) Encode(text string) ([]int32, error) {
+	// Real texts average about four bytes per token; a little over-allocation
+	// beats regrowing.
+	return t.AppendEncode(make([]int32, 0, len(text)/3+1), text)
+}
+
+// AppendEncode appends the token ids of text to dst and returns the
+// extended slice, like Encode. On error it returns dst with the ids before
+// the unknown word appended.
+func (t *Tokenizer) AppendEncode(dst []int32, text string) ([]int32, error) {
+	for i := 0; i < len(text); {
+		if text[i] == '<' {
+			if k := t.specialAt(text[i:]); k >= 0 {
+				dst = append(dst, t.specialIDs[k])
+				i += len(t.specials[k])
+				continue
+			}
+		}
+		j := t.pieceEnd(text, i)
+		id, ok := t.ids[text[i:j]]
+		if !ok {
+			return dst, &UnknownWordError{Word: text[i:j], Offset: i,
+				Near: text[max(0, i-contextBytes):min(len(text), j+contextBytes)]}
+		}
+		dst = append(dst, id)
+		i = j
+	}
+	return dst, nil
+}
+
+// Decode returns the text of ids: their tokens' texts concatenated, special
+// tokens (Pad included) written out. For every text Encode accepts,
+// Decode(Encode(text)) is text. An id outside the vocabulary is an error
+// naming it and its position.
+func (t *Tokenizer) Decode(ids []int32) (string, error) {
+	n := 0
+	for k, id := range ids {
+		if id < 0 || int(id) >= len(t.tokens) {
+			return "", fmt.Errorf("tokenizer: token id %d at position %d is outside the vocabulary [0, %d)", id, k, len(t.tokens))
+		}
+		n += len(t.tokens[id])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, id := range ids {
+		b.WriteString(t.tokens[id])
+	}
+	return b.String(), nil
+}
+
+// DecodeLossy decodes model output, which may hold ids Decode refuses: Pad
+// ids are dropped (a sampler pads finished rows), and an id outside the
+// vocabulary (a model whose output layer is wider than the vocabulary)
+// becomes U+FFFD. Other special tokens are written out, so a reward can
+// still see whether the text ended with EndOfText. It never fails.
+func (t *Tokenizer) DecodeLossy(ids []int32) string {
+	var b strings.Builder
+	for _, id := range ids {
+		switch {
+		case id == t.pad:
+		case id < 0 || int(id) >= len(t.tokens):
+			b.WriteString(replacement)
+		default:
+			b.WriteString(t.tokens[id])
+		}
+	}
+	return b.String()
+}
