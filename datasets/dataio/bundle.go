@@ -78,18 +78,7 @@ func (b *Bundle) WriteDir(dir string, replace bool) error {
 	} else if err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("output directory %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return err
-	}
-	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".staging-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(stage) // no-op after a successful rename
-	if err := b.writeFiles(stage); err != nil {
-		return err
-	}
-	return replaceDir(stage, dir)
+	return WriteDirAtomic(dir, b.writeFiles)
 }
 
 func (b *Bundle) writeFiles(root string) error {
@@ -120,29 +109,6 @@ func (b *Bundle) writeFiles(root string) error {
 		return fmt.Errorf("manifest: %w", err)
 	}
 	return WriteBytesAtomic(at("manifest.json"), append(js, '\n'))
-}
-
-// replaceDir moves stage to dir. An existing dir is first moved aside and
-// removed only after the new one is in place, so at every moment either the
-// old or the new directory is complete.
-func replaceDir(stage, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = stage + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(stage, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		return err
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
 }
 
 // Summary writes a table of every file's rows, rows per level and mean

@@ -89,6 +89,11 @@ func NewWithConfig(config string) (compute.Backend, error) {
 		err error
 	}
 	done := make(chan result, 1) // buffered: an abandoned constructor must not block forever on send
+	// The Go backend prints a notice ("parallelism set to -1") on stdout,
+	// where r1lab's commands write their results: send it to stderr.
+	stdout := os.Stdout
+	os.Stdout = os.Stderr
+	defer func() { os.Stdout = stdout }()
 	go func() {
 		var r result
 		defer func() {
