@@ -2,68 +2,22 @@ package arith
 
 import (
 	"slices"
-	"unicode/utf8"
+
+	"github.com/r1lab/r1lab/datasets/words"
 )
 
 // BoxOpen is the token that opens the boxed answer; it is one word of the
 // vocabulary, not five characters.
-const BoxOpen = `\boxed{`
+const BoxOpen = words.BoxOpen
 
-// SplitWords splits a text the way Words assumes: blanks and newlines
-// separate tokens; `\boxed{` is one token; a run of ASCII letters is one word
-// (case kept); every digit is a token of its own (numbers are spelled digit by
-// digit); every other character is a token of its own.
-func SplitWords(text string) []string {
-	var out []string
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			i++
-		case c == '\\' && len(text)-i >= len(BoxOpen) && text[i:i+len(BoxOpen)] == BoxOpen:
-			out = append(out, BoxOpen)
-			i += len(BoxOpen)
-		case isLetter(c):
-			j := i
-			for j < len(text) && isLetter(text[j]) {
-				j++
-			}
-			out = append(out, text[i:j])
-			i = j
-		default:
-			_, size := utf8.DecodeRuneInString(text[i:])
-			out = append(out, text[i:i+size])
-			i += size
-		}
-	}
-	return out
-}
+// SplitWords splits a text the way Words assumes (the shared rule of
+// package words): blanks and newlines separate tokens; `\boxed{` is one
+// token; a run of ASCII letters is one word (case kept); every digit is a
+// token of its own; every other character is a token of its own.
+func SplitWords(text string) []string { return words.Split(text) }
 
 // countWords is len(SplitWords(text)) without building the slice.
-func countWords(text string) int {
-	n := 0
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			i++
-			continue
-		case c == '\\' && len(text)-i >= len(BoxOpen) && text[i:i+len(BoxOpen)] == BoxOpen:
-			i += len(BoxOpen)
-		case isLetter(c):
-			for i < len(text) && isLetter(text[i]) {
-				i++
-			}
-		default:
-			_, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-		}
-		n++
-	}
-	return n
-}
-
-func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+func countWords(text string) int { return words.Count(text) }
 
 // vocabulary is every word and punctuation token, other than digits, that
 // questions, expressions and traces of this package use. The tests check that

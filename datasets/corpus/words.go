@@ -6,10 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/r1lab/r1lab/datasets/prompt"
+	"github.com/r1lab/r1lab/datasets/words"
 )
-
-// boxOpen opens a boxed answer; the tokenizer reads it as one token.
-const boxOpen = `\boxed{`
 
 // specials are the chat markers, one token each.
 var specials = []string{prompt.EndOfText, prompt.ImStart, prompt.ImEnd}
@@ -44,10 +42,10 @@ func CountWords(text string) int {
 			continue
 		case c == '<' && hasSpecial(text[i:]) > 0:
 			i += hasSpecial(text[i:])
-		case c == '\\' && strings.HasPrefix(text[i:], boxOpen):
-			i += len(boxOpen)
-		case isLetter(c):
-			for i < len(text) && isLetter(text[i]) {
+		case c == '\\' && strings.HasPrefix(text[i:], words.BoxOpen):
+			i += len(words.BoxOpen)
+		case words.IsLetter(c):
+			for i < len(text) && words.IsLetter(text[i]) {
 				i++
 			}
 		default:
@@ -68,5 +66,3 @@ func hasSpecial(text string) int {
 	}
 	return 0
 }
-
-func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }

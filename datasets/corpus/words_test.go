@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"github.com/r1lab/r1lab/datasets/words"
 	"slices"
 	"strings"
 	"testing"
@@ -111,7 +112,7 @@ func alphabetOK(text string) bool {
 			return false
 		}
 		c := byte(r)
-		if !isLetter(c) && !(c >= '0' && c <= '9') && !strings.ContainsRune(" \n.,:;?!\"'()-+*/=}", r) {
+		if !words.IsLetter(c) && !(c >= '0' && c <= '9') && !strings.ContainsRune(" \n.,:;?!\"'()-+*/=}", r) {
 			return false
 		}
 	}

@@ -3,20 +3,16 @@ package kk
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/r1lab/r1lab/datasets/prompt"
+	"github.com/r1lab/r1lab/datasets/words"
 )
-
-// boxOpen is the token that opens the boxed answer: one word of the
-// vocabulary, not five characters (as in package arith).
-const boxOpen = `\boxed{`
 
 // Words returns the closed vocabulary of the package's texts besides the
 // digits 0–9: every word and punctuation token that a quiz, the hint, the
 // template chain of thought, a teacher trace (full or terse) and the answer
 // strings (GroundTruth, SolutionText, SolutionTextFormat) can contain, split
-// by splitWords (the rule of arith.SplitWords), sorted by byte order and
+// by the shared rule of package words, sorted by byte order and
 // unique. The end-of-text marker is not a word: tokenizers treat it as a
 // special token. A caller may modify the returned slice.
 //
@@ -130,36 +126,5 @@ func renderedTexts() []string {
 	return texts
 }
 
-// splitWords splits text into words by arith.SplitWords' rule (duplicated
-// here so the task packages stay independent): blanks and newlines separate
-// tokens; `\boxed{` is one token; a run of ASCII letters is one word (case
-// kept); every digit is a token of its own; every other character is a
-// token of its own. r1lab's tokenizer scans text by the same rule, adding the
-// leading space to the word that follows it.
-func splitWords(text string) []string {
-	var out []string
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			i++
-		case c == '\\' && strings.HasPrefix(text[i:], boxOpen):
-			out = append(out, boxOpen)
-			i += len(boxOpen)
-		case isASCIILetter(c):
-			j := i
-			for j < len(text) && isASCIILetter(text[j]) {
-				j++
-			}
-			out = append(out, text[i:j])
-			i = j
-		default:
-			_, size := utf8.DecodeRuneInString(text[i:])
-			out = append(out, text[i:i+size])
-			i += size
-		}
-	}
-	return out
-}
-
-func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+// splitWords splits text into words by the shared rule of package words.
+func splitWords(text string) []string { return words.Split(text) }
