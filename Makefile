@@ -12,7 +12,7 @@ SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Pinned versions of the test tools (gonb and goimports are pinned by go.mod's tool block).
 DUCKDB_NODE   := @duckdb/node-api@1.5.6-r.1
 APT_PACKAGES  := jupyter-notebook jupyter-nbconvert python3-nbconvert python3-ipykernel \
-                 jupyter-client python3-jupyter-client
+                 jupyter-client python3-jupyter-client python3-torch libopenblas0-pthread
 
 .PHONY: data test deps deps-apt deps-go deps-node
 
@@ -26,10 +26,12 @@ test: deps
 
 deps: deps-apt deps-go deps-node
 
-# Debian's Jupyter (runs the GoNB notebooks headlessly) and Node.js (runs the
-# DuckDB interoperability check); installed only when missing.
+# Debian's Jupyter (runs the GoNB notebooks headlessly), PyTorch with OpenBLAS
+# (the benchmark peer, whose equivalence with our model is a test) and Node.js
+# (runs the DuckDB interoperability check); installed only when missing.
 deps-apt:
-	@if ! command -v jupyter-nbconvert >/dev/null || ! command -v npm >/dev/null; then \
+	@if ! command -v jupyter-nbconvert >/dev/null || ! command -v npm >/dev/null || \
+		! /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 		extra=""; command -v npm >/dev/null || extra="nodejs npm"; \
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES) $$extra; \

@@ -20,9 +20,13 @@ type command struct {
 }
 
 // commands lists the subcommands by name; later issues add the rest of the
-// pipeline (pretrain, sft, rl, redistill, eval, effect, reproduce, report).
+// pipeline (rl, redistill, effect, reproduce, report).
 var commands = map[string]command{
-	"data": {"generate a task's datasets (K&K or ARITH) as Parquet", runData},
+	"data":     {"generate a task's datasets (K&K or ARITH) as Parquet", runData},
+	"pretrain": {"pre-train the base model on the synthetic corpus", runPretrain},
+	"sft":      {"supervised fine-tuning on an SFT set (short-CoT, long-CoT, re-distilled)", runSFT},
+	"eval":     {"greedy evaluation of a model on a test file", runEvalCmd},
+	"bench":    {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
 }
 
 func main() {

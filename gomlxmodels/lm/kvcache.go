@@ -79,8 +79,10 @@ func Prefill(scope *model.Scope, cfg Config, tokens, positions, mask *Node, cach
 //   - keyMask: Bool [B, T]: which slots hold real tokens. The new slot is always visible and
 //     slots after it never are, whatever keyMask says.
 //
-// The write is Where(iota(T) == slot, new, cache) over the whole cache, not a
-// DynamicUpdateSlice, because GoMLX's Go backend does not implement DynamicUpdateSlice.
+// The write is a ScatterSum of the new keys and values into the slot, which must still be
+// zero (prefill pads the cache with zeros and every step writes a new slot): GoMLX's Go backend
+// has no DynamicUpdateSlice, and a Where over the whole cache copied all of it every step —
+// about half of the decode time (measured: ScatterSum decodes ~1.6× faster, gomlxmodels/bench).
 func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask *Node, cache KVCache) (*Node, KVCache) {
 	if tokens.Rank() != 1 || positions.Rank() != 1 || !slot.IsScalar() || keyMask.Rank() != 2 ||
 		keyMask.DType() != dtypes.Bool {
@@ -98,8 +100,12 @@ func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask
 
 	idx := Iota(g, shapes.Make(dtypes.Int32, t), 0)
 	slot32 := ConvertDType(slot, dtypes.Int32)
-	isSlotT := Equal(idx, slot32)                                           // [T]
-	isSlot := BroadcastToDims(Reshape(isSlotT, 1, 1, t), b, cfg.KVHeads, t) // [B, KV, T]: a prefix of the cache shape
+	isSlotT := Equal(idx, slot32) // [T]
+	// Scatter indices (b, kv, slot) for every row and KV head: [B·KV, 3].
+	bkv := shapes.Make(dtypes.Int32, b, cfg.KVHeads)
+	writeAt := Reshape(Concatenate([]*Node{
+		ExpandAxes(Iota(g, bkv, 0), -1), ExpandAxes(Iota(g, bkv, 1), -1),
+		ExpandAxes(BroadcastToDims(slot32, b, cfg.KVHeads), -1)}, -1), b*cfg.KVHeads, 3)
 	notFuture := BroadcastToDims(ExpandAxes(LessOrEqual(idx, slot32), 0), b, t)
 	allowed := LogicalAnd(LogicalOr(keyMask, BroadcastToDims(ExpandAxes(isSlotT, 0), b, t)), notFuture) // [B, T]
 
@@ -114,11 +120,9 @@ func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask
 			exceptions.Panicf("lm.DecodeStep: layer %d cache is %s, want [%d, %d, %d, %d]",
 				l, cacheShape, b, cfg.KVHeads, t, cfg.HeadDim)
 		}
-		// With one query slot, [B, 1, KV, hd] → [B, KV, 1, hd] is a reshape, not a transpose.
-		k = BroadcastToShape(Reshape(k, b, cfg.KVHeads, 1, cfg.HeadDim), cacheShape)
-		v = BroadcastToShape(Reshape(v, b, cfg.KVHeads, 1, cfg.HeadDim), cacheShape)
-		kc := Where(isSlot, k, cache.Keys[l])
-		vc := Where(isSlot, v, cache.Values[l])
+		// With one query slot, [B, 1, KV, hd] is [B·KV, hd] rows in (b, kv) order.
+		kc := ScatterSum(cache.Keys[l], writeAt, Reshape(k, b*cfg.KVHeads, cfg.HeadDim), true, true)
+		vc := ScatterSum(cache.Values[l], writeAt, Reshape(v, b*cfg.KVHeads, cfg.HeadDim), true, true)
 		next.Keys, next.Values = append(next.Keys, kc), append(next.Values, vc)
 		x = finishBlock(cfg, lw, x, attendCached(cfg, q, kc, vc, allowed))
 	}

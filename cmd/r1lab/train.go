@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/compute"
+	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
+	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
+	"github.com/r1lab/r1lab/gomlxmodels/lm"
+	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
+	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
+	"github.com/r1lab/r1lab/gomlxmodels/trainer"
+)
+
+// trainerFlags registers the trainer's hyper-parameters on fs, with c's
+// values as defaults, and returns a function that reads them back.
+func trainerFlags(fs *flag.FlagSet, c trainer.Config) func() trainer.Config {
+	lr := fs.Float64("lr", c.LearningRate, "peak learning rate")
+	wd := fs.Float64("weight-decay", c.WeightDecay, "AdamW weight decay")
+	b1 := fs.Float64("beta1", c.Beta1, "AdamW β1")
+	b2 := fs.Float64("beta2", c.Beta2, "AdamW β2")
+	sched := fs.String("schedule", c.Schedule, "learning-rate schedule after warmup: cosine or constant")
+	warm := fs.Int("warmup", c.WarmupSteps, "linear warmup steps")
+	clip := fs.Float64("clip", c.ClipGradNorm, "global grad-norm clip (0: off)")
+	epochs := fs.Int("epochs", c.Epochs, "epochs over the training set")
+	maxSteps := fs.Int("max-steps", c.MaxSteps, "stop after this many steps (0: all epochs)")
+	batch := fs.Int("batch", c.BatchSize, "sequences per optimizer step")
+	seed := fs.Uint64("seed", c.Seed, "seed of the per-epoch data shuffles")
+	ckpt := fs.Int("checkpoint-every", c.CheckpointEverySteps, "checkpoint every N steps (and at the end)")
+	evalEvery := fs.Int("val-every", c.EvalEverySteps, "validation loss every N steps (0: at each epoch end)")
+	return func() trainer.Config {
+		c.LearningRate, c.WeightDecay, c.Beta1, c.Beta2 = *lr, *wd, *b1, *b2
+		c.Schedule, c.WarmupSteps, c.ClipGradNorm = *sched, *warm, *clip
+		c.Epochs, c.MaxSteps, c.BatchSize, c.Seed = *epochs, *maxSteps, *batch, *seed
+		c.CheckpointEverySteps, c.EvalEverySteps = *ckpt, *evalEvery
+		return c
+	}
+}
+
+// openBackend starts the compute backend and says which one runs.
+func openBackend(stderr io.Writer) (compute.Backend, error) {
+	b, err := backend.New()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "backend: %s\n", backend.Describe(b))
+	return b, nil
+}
+
+// prepareRunDir creates dir, or checks that a run there may continue: a
+// directory holding checkpoints is resumed only with resume set, so a typo
+// in --out never silently continues (or clobbers) another run.
+func prepareRunDir(dir string, resume bool) error {
+	_, _, found, err := checkpoint.Latest(filepath.Join(dir, "checkpoints"))
+	if err != nil {
+		return err
+	}
+	if found && !resume {
+		return usageError{fmt.Errorf("%s holds checkpoints of a run: pass --resume to continue it, or choose another --out", dir)}
+	}
+	if !found && resume {
+		return usageError{fmt.Errorf("--resume: no checkpoint in %s", filepath.Join(dir, "checkpoints"))}
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// writeJSON writes v as indented JSON, atomically.
+func writeJSON(path string, v any) error {
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return dataio.WriteBytesAtomic(path, append(js, '\n'))
+}
+
+// evalFlags registers the evaluation options.
+func evalFlags(fs *flag.FlagSet) func() evaluate.Config {
+	c := evaluate.DefaultConfig()
+	maxNew := fs.Int("max-new", c.MaxNewTokens, "maximum response tokens in evaluation")
+	batch := fs.Int("eval-batch", c.BatchSize, "prompts decoded together in evaluation")
+	return func() evaluate.Config {
+		c.MaxNewTokens, c.BatchSize = *maxNew, *batch
+		return c
+	}
+}
+
+// runEval evaluates m greedily on the RL/test Parquet file (first limit
+// rows, 0: all), writes every response to out, and prints the table.
+func runEval(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, testFile, out string, limit int,
+	c evaluate.Config, stdout, stderr io.Writer) (evaluate.Summary, error) {
+	rows, err := dataio.ReadRL(testFile)
+	if err != nil {
+		return evaluate.Summary{}, err
+	}
+	if len(rows) == 0 {
+		return evaluate.Summary{}, fmt.Errorf("%s: no rows", testFile)
+	}
+	if limit > 0 && limit < len(rows) {
+		rows = evenlyAcrossLevels(rows, limit)
+	}
+	scored, sum, err := evaluate.Run(b, m, tok, evaluate.FromRL(rows), c, stderr)
+	if err != nil {
+		return sum, err
+	}
+	if out != "" {
+		if err := dataio.Write(out, scored); err != nil {
+			return sum, err
+		}
+	}
+	fmt.Fprintf(stdout, "greedy evaluation on %s (%d prompts, %.0f new tok/s):\n", testFile, sum.N,
+		float64(sum.NewTokens)/sum.Wall.Seconds())
+	sum.Print(stdout)
+	return sum, nil
+}
+
+// evenlyAcrossLevels keeps n rows spread evenly over the levels (the first
+// rows of each level), so a quick evaluation still reports every level.
+func evenlyAcrossLevels(rows []dataio.RLRow, n int) []dataio.RLRow {
+	byLevel := map[int64][]dataio.RLRow{}
+	var levels []int64
+	for _, r := range rows {
+		if _, ok := byLevel[r.ExtraInfo.Level]; !ok {
+			levels = append(levels, r.ExtraInfo.Level)
+		}
+		byLevel[r.ExtraInfo.Level] = append(byLevel[r.ExtraInfo.Level], r)
+	}
+	var out []dataio.RLRow
+	for k := 0; len(out) < n; k++ {
+		added := false
+		for _, l := range levels {
+			if k < len(byLevel[l]) && len(out) < n {
+				out = append(out, byLevel[l][k])
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return out
+}
+
+const evalSummary = `Evaluate a model greedily on a test file (verl RL layout, e.g. data/kk/rl/test.parquet):
+accuracy per level, clip ratio and mean length under the paper's reward; every
+response is written to --out.`
+
+func runEvalCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval", evalSummary, stderr)
+	modelDir := fs.String("model", "", "model directory (written by pretrain or sft), required")
+	data := fs.String("data", "data/kk/rl/test.parquet", "test file")
+	out := fs.String("out", "", "eval Parquet file to write (default <model>/../eval/<test file name>)")
+	limit := fs.Int("limit", 0, "evaluate only this many prompts, spread over levels (0: all)")
+	evalCfg := evalFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *modelDir == "" {
+		return usageError{errors.New("--model is required")}
+	}
+	if *out == "" {
+		*out = filepath.Join(filepath.Dir(filepath.Clean(*modelDir)), "eval", filepath.Base(*data))
+	}
+	b, err := openBackend(stderr)
+	if err != nil {
+		return err
+	}
+	m, tok, err := modeldir.Load(*modelDir)
+	if err != nil {
+		return err
+	}
+	_, err = runEval(b, m, tok, *data, *out, *limit, evalCfg(), stdout, stderr)
+	if err == nil {
+		fmt.Fprintf(stdout, "responses: %s\n", *out)
+	}
+	return err
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
+	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
+	"github.com/r1lab/r1lab/gomlxmodels/runlog"
+)
+
+// TestPretrainSFTEval runs the model commands end to end at a micro scale:
+// data → pretrain → sft → eval, checking what each writes and the resume
+// rules of run directories.
+func TestPretrainSFTEval(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "data", "kk")
+	mustRun := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(args...)
+		if code != 0 {
+			t.Fatalf("r1lab %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
+		}
+		return out
+	}
+	mustRun("data", "--task", "kk", "--out", data, "--test", "4-5:3", "--train", "3:8", "--sft", "2:12,3:12")
+
+	base := filepath.Join(root, "runs", "base")
+	micro := []string{"--seq", "64", "--batch", "4", "--words", "3000", "--warmup", "2",
+		"--eval-limit", "4", "--max-new", "8", "--eval-batch", "4"}
+	out := mustRun(append([]string{"pretrain", "--out", base, "--kk-data", data}, micro...)...)
+	for _, want := range []string{"pre-trained", "greedy evaluation", "all "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pretrain output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"model/config.json", "model/tokenizer.json", "model/model.safetensors", "metrics.parquet",
+		"config.json", "eval/kk_test.parquet"} {
+		if _, err := os.Stat(filepath.Join(base, f)); err != nil {
+			t.Errorf("pretrain did not write %s: %v", f, err)
+		}
+	}
+	steps, cols, err := runlog.Read(filepath.Join(base, "metrics.parquet"))
+	if err != nil || len(steps) == 0 || len(cols["train/loss"]) != len(steps) {
+		t.Fatalf("metrics: %d steps, %v", len(steps), err)
+	}
+	evalRows, err := dataio.Read[evaluate.Row](filepath.Join(base, "eval", "kk_test.parquet"))
+	if err != nil || len(evalRows) != 4 {
+		t.Fatalf("eval rows: %d, %v", len(evalRows), err)
+	}
+
+	// The run directory now holds checkpoints: reusing it needs --resume,
+	// and resuming a finished run does nothing more.
+	if code, _, errOut := runCLI(append([]string{"pretrain", "--out", base, "--kk-data", data}, micro...)...); code != 2 || !strings.Contains(errOut, "--resume") {
+		t.Errorf("second pretrain into %s: exit %d, %q", base, code, errOut)
+	}
+	out = mustRun(append([]string{"pretrain", "--out", base, "--kk-data", data, "--resume"}, micro...)...)
+	if !strings.Contains(out, "pre-trained") {
+		t.Errorf("resumed pretrain: %s", out)
+	}
+
+	sftRun := filepath.Join(root, "runs", "sft")
+	out = mustRun("sft", "--model", filepath.Join(base, "model"), "--data", filepath.Join(data, "sft_short_cot"),
+		"--out", sftRun, "--batch", "4", "--max-steps", "3", "--eval-data", filepath.Join(data, "rl", "test.parquet"),
+		"--eval-limit", "2", "--max-new", "8", "--eval-batch", "2")
+	if !strings.Contains(out, "SFT: 3 steps") || !strings.Contains(out, "validation loss") {
+		t.Errorf("sft output:\n%s", out)
+	}
+	m, tok, err := modeldir.Load(filepath.Join(sftRun, "model"))
+	if err != nil || tok.VocabSize() != m.Config.Vocab {
+		t.Fatalf("sft model: %v", err)
+	}
+
+	out = mustRun("eval", "--model", filepath.Join(sftRun, "model"), "--data", filepath.Join(data, "rl", "test.parquet"),
+		"--max-new", "4", "--eval-batch", "3")
+	if !strings.Contains(out, "(6 prompts") {
+		t.Errorf("eval output:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(sftRun, "eval", "test.parquet")); err != nil {
+		t.Errorf("eval file: %v", err)
+	}
+	// Bad input: a missing model directory names the file.
+	if code, _, errOut := runCLI("eval", "--model", filepath.Join(root, "nope")); code != 1 || !strings.Contains(errOut, "nope") {
+		t.Errorf("eval of a missing model: exit %d, %q", code, errOut)
+	}
+}

@@ -1,0 +1,232 @@
+package grpo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/r1lab/r1lab/gomlxmodels/lm"
+)
+
+// Metric names returned by [Updater.Step]: verl's (research/paper.md §7).
+const (
+	MetricPGLoss   = "actor/pg_loss"      // the aggregated clipped surrogate
+	MetricClipFrac = "actor/pg_clipfrac"  // token fraction where clipping is active
+	MetricPPOKL    = "actor/ppo_kl"       // token mean of old − new log-prob
+	MetricEntropy  = "actor/entropy_loss" // token mean entropy (when computed)
+	MetricGradNorm = "actor/grad_norm"    // global L2 norm before clipping
+	MetricKLLoss   = "actor/kl_loss"      // aggregated KL estimate to the reference (with ref)
+	MetricRefKL    = "critic/kl"          // verl's monitoring KL to the reference (with ref)
+	MetricLR       = "actor/lr"           // the learning rate the step used
+)
+
+// AdamScope is the Store scope of the Updater's AdamW moments and step counter. It differs from
+// GoMLX's default ("AdamOptimizer", which the SFT trainer uses), so an RL run that starts from
+// an SFT checkpoint gets a fresh optimizer, as verl's RL does, and its checkpoints hold its own.
+const AdamScope = "grpo_adam"
+
+// Metrics maps metric names (the Metric* constants) to values.
+type Metrics map[string]float64
+
+// Updater holds the compiled AdamW step of the GRPO loss for one model. It updates the model's
+// Store in place. It is not safe for concurrent use.
+type Updater struct {
+	model  *lm.Model
+	config Config
+	exec   *model.Exec
+}
+
+// NewUpdater compiles (lazily, per batch shape) one AdamW step on [Loss] with global grad-norm
+// clipping for m on backend b.
+func NewUpdater(b compute.Backend, m *lm.Model, c Config) (*Updater, error) {
+	if b == nil || m == nil || m.Store == nil {
+		return nil, errors.New("grpo.NewUpdater: nil backend or model")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := lm.CheckParams(m.Scope(), m.Config); err != nil {
+		return nil, err
+	}
+	opt := optimizer.Adam().Scope(AdamScope).Betas(c.Beta1, c.Beta2).Epsilon(c.Epsilon).
+		WeightDecay(c.WeightDecay).Done()
+	apply, ok := opt.(interface {
+		UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+	})
+	if !ok {
+		return nil, errors.New("grpo: GoMLX's Adam cannot apply external gradients")
+	}
+	// Inputs: tokens, mask, loss mask, advantages, old log-probs[, ref log-probs].
+	// Outputs: pg_loss, clipfrac, ppo_kl, grad_norm, entropy, kl_loss (the last two 0 when absent).
+	exec, err := model.NewExec(b, m.Store, func(root *model.Scope, in []*Node) []*Node {
+		li := Inputs{Tokens: in[0], Mask: in[1], LossMask: in[2], Advantages: in[3], OldLogProbs: in[4]}
+		if len(in) > 5 {
+			li.RefLogProbs = in[5]
+		}
+		out := Loss(m.Scope(), m.Config, c, li)
+		loss := out.Loss
+		if c.LossScale != 1 {
+			loss = MulScalar(loss, c.LossScale)
+		}
+		grads := root.BuildTrainableVariablesGradientsGraph(loss)
+		norm := clipGlobalNorm(grads, c.ClipGradNorm)
+		apply.UpdateGraphWithGradients(root, grads, loss.DType())
+		zero := ScalarZero(loss.Graph(), loss.DType())
+		return []*Node{out.PGLoss, out.ClipFrac, out.PPOKL, ConvertDType(norm, loss.DType()),
+			orZero(out.Entropy, zero), orZero(out.KLLoss, zero)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Updater{model: m, config: c, exec: exec}, nil
+}
+
+// Finalize frees the compiled graphs; the Updater must not be used afterwards.
+func (u *Updater) Finalize() { u.exec.Finalize() }
+
+// Step runs Config.PPOEpochs passes over b, each split into Config.MiniBatches consecutive
+// mini-batches with one AdamW step each, at learning rate lr (see [Config.LearningRateAt]). With
+// the defaults that is exactly one optimizer step. Metrics are evaluated before each update and
+// averaged over the optimizer steps (as verl reduces them); critic/kl (with reference log-probs)
+// is computed once from the old and reference log-probs, as verl's apply_kl_penalty does.
+//
+// On a non-finite loss or gradient norm it returns an error; the weights have then already
+// been updated with it, so the caller should stop and restore a checkpoint.
+func (u *Updater) Step(b Batch, lr float64) (Metrics, error) {
+	c := u.config
+	if err := b.validate(u.model.Config.Vocab, u.model.Config.MaxSeqLen); err != nil {
+		return nil, err
+	}
+	if c.KLCoef > 0 && b.RefLogProbs == nil {
+		return nil, fmt.Errorf("grpo: KLCoef = %g needs Batch.RefLogProbs", c.KLCoef)
+	}
+	if b.Len()%c.MiniBatches != 0 {
+		return nil, fmt.Errorf("grpo: batch of %d sequences does not split into %d equal mini-batches", b.Len(), c.MiniBatches)
+	}
+	if err := setLearningRate(u.model, lr); err != nil {
+		return nil, err
+	}
+	names := []string{MetricPGLoss, MetricClipFrac, MetricPPOKL, MetricGradNorm, MetricEntropy, MetricKLLoss}
+	sums := make([]float64, len(names))
+	size := b.Len() / c.MiniBatches
+	steps := 0
+	for range c.PPOEpochs {
+		for k := range c.MiniBatches {
+			mb := b.rows(k*size, (k+1)*size)
+			args := []any{mb.Tokens, mb.Mask, mb.LossMask, mb.Advantages, mb.OldLogProbs}
+			if mb.RefLogProbs != nil {
+				args = append(args, mb.RefLogProbs)
+			}
+			out, err := u.exec.Call(args...)
+			if err != nil {
+				return nil, fmt.Errorf("grpo: update step: %w", err)
+			}
+			for i, t := range out {
+				v := scalar(t)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, fmt.Errorf("grpo: %s is %v: the update diverged", names[i], v)
+				}
+				sums[i] += v
+			}
+			steps++
+		}
+	}
+	m := Metrics{MetricLR: lr}
+	for i, name := range names {
+		m[name] = sums[i] / float64(steps)
+	}
+	if !(c.LogEntropy || c.EntropyCoef > 0) {
+		delete(m, MetricEntropy)
+	}
+	if b.RefLogProbs == nil {
+		delete(m, MetricKLLoss)
+	} else {
+		m[MetricRefKL] = RefKL(b)
+	}
+	return m, nil
+}
+
+// RefKL is verl's critic/kl monitoring value for a batch with reference log-probs: the k1
+// estimate old − ref averaged over each sequence's response tokens, then over sequences
+// (apply_kl_penalty with kl_penalty "kl"). It is NaN without reference log-probs.
+func RefKL(b Batch) float64 {
+	if b.RefLogProbs == nil || b.Len() == 0 {
+		return math.NaN()
+	}
+	total := 0.0
+	for i := range b.Len() {
+		sum, n := 0.0, 0
+		for t, on := range b.LossMask[i] {
+			if on {
+				sum += float64(b.OldLogProbs[i][t]) - float64(b.RefLogProbs[i][t])
+				n++
+			}
+		}
+		total += sum / float64(max(n, 1))
+	}
+	return total / float64(b.Len())
+}
+
+// clipGlobalNorm scales grads in place so that their global L2 norm is at most maxNorm (0: no
+// clipping), as torch.nn.utils.clip_grad_norm_ does (scale max/(norm+1e-6), capped at 1), and
+// returns the norm before clipping, in Float32.
+func clipGlobalNorm(grads []*Node, maxNorm float64) *Node {
+	var sum *Node
+	for _, g := range grads {
+		sq := ReduceAllSum(Square(ConvertDType(g, dtypes.Float32)))
+		if sum == nil {
+			sum = sq
+		} else {
+			sum = Add(sum, sq)
+		}
+	}
+	norm := Sqrt(sum)
+	if maxNorm > 0 {
+		scale := MinScalar(Div(Scalar(norm.Graph(), dtypes.Float32, maxNorm), AddScalar(norm, 1e-6)), 1)
+		for i, g := range grads {
+			grads[i] = Mul(g, ConvertDType(scale, g.DType()))
+		}
+	}
+	return norm
+}
+
+func orZero(x, zero *Node) *Node {
+	if x == nil {
+		return zero
+	}
+	return x
+}
+
+// setLearningRate writes lr into the Store's learning-rate variable, which GoMLX's Adam reads;
+// the variable is created (non-trainable) with the dtype Adam will use (the loss dtype: Float64
+// for Float64 models, else Float32) before the first step compiles.
+func setLearningRate(m *lm.Model, lr float64) error {
+	dt := dtypes.Float32
+	if m.Config.DType == dtypes.Float64 {
+		dt = dtypes.Float64
+	}
+	v := optimizer.LearningRateVarWithValue(m.Store.RootScope(), dt, lr)
+	switch v.DType() {
+	case dtypes.Float32:
+		return v.SetValue(tensors.FromScalar(float32(lr)))
+	case dtypes.Float64:
+		return v.SetValue(tensors.FromScalar(lr))
+	}
+	return fmt.Errorf("grpo: learning-rate variable has dtype %s", v.DType())
+}
+
+func scalar(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return math.NaN()
+}
