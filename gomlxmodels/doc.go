@@ -11,4 +11,10 @@
 //     log-probs, per-row EOS and per-row seeds.
 //   - trainer: the supervised loop shared by pre-training and SFT (AdamW, clipping, schedule,
 //     validation loss, metrics, checkpoints, exact resume).
+//   - pretrain, sft: the data side of the two supervised stages (packing the corpus; response-only
+//     SFT examples) and their default settings.
+//   - evaluate: greedy evaluation with the paper's reward, per-level accuracy and clip ratio.
+//   - checkpoint: safetensors files and atomic checkpoint directories; runlog: metrics.parquet.
+//   - modeldir: the model directory (config, tokenizer, weights) every command reads and writes.
+//   - bench: throughput measurements and the PyTorch CPU peer.
 package gomlxmodels

@@ -28,7 +28,7 @@ func TestSamplerLogProbsAreOldLogProbs(t *testing.T) {
 	}
 	responses, old := make([][]int32, len(res)), make([][]float32, len(res))
 	for i, r := range res {
-		responses[i], old[i] = r.Tokens, r.LogProbs; t.Log(len(r.Tokens), r.Ended)
+		responses[i], old[i] = r.Tokens, r.SampleLogProbs
 	}
 	b := NewBatch(prompts, responses, old, Advantages([]float64{1, 0, 0, 1}, []int{0, 0, 1, 1}, c), 0, 4)
 
