@@ -17,4 +17,6 @@
 //   - checkpoint: safetensors files and atomic checkpoint directories; runlog: metrics.parquet.
 //   - modeldir: the model directory (config, tokenizer, weights) every command reads and writes.
 //   - bench: throughput measurements and the PyTorch CPU peer.
+//   - grpo: GRPO's advantages, losses (token-mean, grpo, dr_grpo, dapo; PPO clipping; KL to a
+//     reference; entropy) and the policy-update step (the rollout loop comes next).
 package gomlxmodels
