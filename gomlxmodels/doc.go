@@ -18,5 +18,7 @@
 //   - modeldir: the model directory (config, tokenizer, weights) every command reads and writes.
 //   - bench: throughput measurements and the PyTorch CPU peer.
 //   - grpo: GRPO's advantages, losses (token-mean, grpo, dr_grpo, dapo; PPO clipping; KL to a
-//     reference; entropy) and the policy-update step (the rollout loop comes next).
+//     reference; entropy) and the policy-update step.
+//   - rl: the GRPO loop: rollouts per prompt group, rewards, advantages, updates, greedy
+//     validation every few steps, the replay buffer per step, checkpoints and exact resume.
 package gomlxmodels

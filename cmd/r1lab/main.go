@@ -20,12 +20,13 @@ type command struct {
 }
 
 // commands lists the subcommands by name; later issues add the rest of the
-// pipeline (rl, redistill, effect, reproduce, report).
+// pipeline (redistill, effect, reproduce, report).
 var commands = map[string]command{
 	"data":     {"generate a task's datasets (K&K or ARITH) as Parquet", runData},
 	"pretrain": {"pre-train the base model on the synthetic corpus", runPretrain},
 	"sft":      {"supervised fine-tuning on an SFT set (short-CoT, long-CoT, re-distilled)", runSFT},
 	"eval":     {"greedy evaluation of a model on a test file", runEvalCmd},
+	"rl":       {"GRPO on a task's RL prompts (the paper's recipe): rollouts, rewards, validation, replay buffer", runRL},
 	"bench":    {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
 }
 
