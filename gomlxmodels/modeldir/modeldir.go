@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/r1lab/r1lab/datasets/dataio"
@@ -79,6 +80,17 @@ func Load(dir string) (*lm.Model, *tokenizer.Tokenizer, error) {
 	m, err := lm.Attach(store, lm.DefaultPath, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("modeldir: %s does not match %s: %w", WeightsFile, cfgPath, err)
+	}
+	// Attach checks that every weight the config needs is there; weights the
+	// config does not know (a deeper model's file) must not be silently ignored.
+	stored := 0
+	for v := range store.IterVariables() {
+		if strings.HasPrefix(v.Path(), lm.DefaultPath+"/") {
+			stored += v.Shape().Size()
+		}
+	}
+	if stored != cfg.NumParams() {
+		return nil, nil, fmt.Errorf("modeldir: %s holds %d parameters, %s describes %d", WeightsFile, stored, cfgPath, cfg.NumParams())
 	}
 	return m, tok, nil
 }
