@@ -60,7 +60,7 @@ func Read[T any](path string) ([]T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	pf, err := openParquet(f, st.Size())
+	pf, err := OpenParquet(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
 	}
@@ -80,10 +80,12 @@ func Read[T any](path string) ([]T, error) {
 	return rows, nil
 }
 
-// openParquet opens f as a Parquet file. It checks the footer length itself
+// OpenParquet opens f (size bytes) as a Parquet file for reading. It checks
+// the footer length itself
 // first, because parquet-go allocates whatever length a (possibly truncated
-// or corrupt) footer claims before noticing it does not fit in the file.
-func openParquet(f io.ReaderAt, size int64) (pf *parquet.File, err error) {
+// or corrupt) footer claims before noticing it does not fit in the file, and
+// turns parquet-go's panics on malformed input into errors.
+func OpenParquet(f io.ReaderAt, size int64) (pf *parquet.File, err error) {
 	const magic = "PAR1"
 	if size < int64(2*len(magic)+4) {
 		return nil, fmt.Errorf("file is %d bytes, too short", size)

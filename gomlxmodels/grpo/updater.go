@@ -8,10 +8,10 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
+	"github.com/r1lab/r1lab/gomlxmodels/optim"
 )
 
 // Metric names returned by [Updater.Step]: verl's (research/paper.md §7).
@@ -75,7 +75,7 @@ func NewUpdater(b compute.Backend, m *lm.Model, c Config) (*Updater, error) {
 			loss = MulScalar(loss, c.LossScale)
 		}
 		grads := root.BuildTrainableVariablesGradientsGraph(loss)
-		norm := clipGlobalNorm(grads, c.ClipGradNorm)
+		norm := optim.ClipGlobalNorm(grads, c.ClipGradNorm)
 		apply.UpdateGraphWithGradients(root, grads, loss.DType())
 		zero := ScalarZero(loss.Graph(), loss.DType())
 		return []*Node{out.PGLoss, out.ClipFrac, out.PPOKL, ConvertDType(norm, loss.DType()),
@@ -109,7 +109,7 @@ func (u *Updater) Step(b Batch, lr float64) (Metrics, error) {
 	if b.Len()%c.MiniBatches != 0 {
 		return nil, fmt.Errorf("grpo: batch of %d sequences does not split into %d equal mini-batches", b.Len(), c.MiniBatches)
 	}
-	if err := setLearningRate(u.model, lr); err != nil {
+	if err := optim.SetLearningRate(u.model.Store, optim.AdamDType(u.model.Config.DType), lr); err != nil {
 		return nil, err
 	}
 	names := []string{MetricPGLoss, MetricClipFrac, MetricPPOKL, MetricGradNorm, MetricEntropy, MetricKLLoss}
@@ -128,7 +128,7 @@ func (u *Updater) Step(b Batch, lr float64) (Metrics, error) {
 				return nil, fmt.Errorf("grpo: update step: %w", err)
 			}
 			for i, t := range out {
-				v := scalar(t)
+				v := optim.ScalarValue(t)
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, fmt.Errorf("grpo: %s is %v: the update diverged", names[i], v)
 				}
@@ -173,60 +173,9 @@ func RefKL(b Batch) float64 {
 	return total / float64(b.Len())
 }
 
-// clipGlobalNorm scales grads in place so that their global L2 norm is at most maxNorm (0: no
-// clipping), as torch.nn.utils.clip_grad_norm_ does (scale max/(norm+1e-6), capped at 1), and
-// returns the norm before clipping, in Float32.
-func clipGlobalNorm(grads []*Node, maxNorm float64) *Node {
-	var sum *Node
-	for _, g := range grads {
-		sq := ReduceAllSum(Square(ConvertDType(g, dtypes.Float32)))
-		if sum == nil {
-			sum = sq
-		} else {
-			sum = Add(sum, sq)
-		}
-	}
-	norm := Sqrt(sum)
-	if maxNorm > 0 {
-		scale := MinScalar(Div(Scalar(norm.Graph(), dtypes.Float32, maxNorm), AddScalar(norm, 1e-6)), 1)
-		for i, g := range grads {
-			grads[i] = Mul(g, ConvertDType(scale, g.DType()))
-		}
-	}
-	return norm
-}
-
 func orZero(x, zero *Node) *Node {
 	if x == nil {
 		return zero
 	}
 	return x
-}
-
-// setLearningRate writes lr into the Store's learning-rate variable, which GoMLX's Adam reads;
-// the variable is created (non-trainable) with the dtype Adam will use (the loss dtype: Float64
-// for Float64 models, else Float32) before the first step compiles.
-func setLearningRate(m *lm.Model, lr float64) error {
-	dt := dtypes.Float32
-	if m.Config.DType == dtypes.Float64 {
-		dt = dtypes.Float64
-	}
-	v := optimizer.LearningRateVarWithValue(m.Store.RootScope(), dt, lr)
-	switch v.DType() {
-	case dtypes.Float32:
-		return v.SetValue(tensors.FromScalar(float32(lr)))
-	case dtypes.Float64:
-		return v.SetValue(tensors.FromScalar(lr))
-	}
-	return fmt.Errorf("grpo: learning-rate variable has dtype %s", v.DType())
-}
-
-func scalar(t *tensors.Tensor) float64 {
-	switch v := t.Value().(type) {
-	case float32:
-		return float64(v)
-	case float64:
-		return v
-	}
-	return math.NaN()
 }

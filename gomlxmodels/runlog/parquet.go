@@ -1,7 +1,6 @@
 package runlog
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -82,7 +81,7 @@ func Read(path string) (steps []int64, cols map[string][]float64, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("runlog: %w", err)
 	}
-	pf, err := openParquet(f, st.Size())
+	pf, err := dataio.OpenParquet(f, st.Size())
 	if err != nil {
 		return nil, nil, fmt.Errorf("runlog: read %s: not a readable Parquet file: %w", path, err)
 	}
@@ -192,30 +191,6 @@ func readTable(pf *parquet.File) ([]int64, map[string][]float64, error) {
 		}
 	}
 	return steps, cols, nil
-}
-
-// openParquet opens f as a Parquet file, checking the footer length itself first: parquet-go
-// allocates whatever length a truncated or corrupt footer claims before noticing it does not fit.
-func openParquet(f io.ReaderAt, size int64) (pf *parquet.File, err error) {
-	const magic = "PAR1"
-	if size < int64(2*len(magic)+4) {
-		return nil, fmt.Errorf("file is %d bytes, too short", size)
-	}
-	var tail [8]byte
-	if _, err := f.ReadAt(tail[:], size-8); err != nil {
-		return nil, err
-	}
-	if string(tail[4:]) != magic {
-		return nil, fmt.Errorf("no %q magic at the end of the file (truncated, or not Parquet)", magic)
-	}
-	if footer := int64(binary.LittleEndian.Uint32(tail[:4])); footer > size-12 {
-		return nil, fmt.Errorf("footer length %d exceeds the file size %d (corrupt)", footer, size)
-	}
-	err = guard(func() error {
-		pf, err = parquet.OpenFile(f, size, parquet.SkipBloomFilters(true))
-		return err
-	})
-	return pf, err
 }
 
 // guard runs f and turns a panic into an error: parquet-go panics on some malformed input

@@ -11,12 +11,11 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/r1lab/r1lab/datasets/nprand"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
+	"github.com/r1lab/r1lab/gomlxmodels/optim"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
 )
 
@@ -138,7 +137,7 @@ func Train(b compute.Backend, m *lm.Model, train, val []Example, c Config, o Opt
 		bt := makeBatch(picked, c.LengthBucket, o.Pad)
 
 		lr := c.LearningRateAt(s, total)
-		if err := setLearningRate(m, lr); err != nil {
+		if err := optim.SetLearningRate(m.Store, optim.AdamDType(m.Config.DType), lr); err != nil {
 			return nil, err
 		}
 		t0 := time.Now()
@@ -146,7 +145,7 @@ func Train(b compute.Backend, m *lm.Model, train, val []Example, c Config, o Opt
 		if err != nil {
 			return nil, fmt.Errorf("trainer: step %d: %w", s, err)
 		}
-		loss, norm := scalar(out[0]), scalar(out[1])
+		loss, norm := optim.ScalarValue(out[0]), optim.ScalarValue(out[1])
 		dt := time.Since(t0).Seconds()
 		if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) {
 			return nil, fmt.Errorf("trainer: step %d: loss %v, grad norm %v: stopping; the last good checkpoint is kept in %s",
@@ -234,30 +233,6 @@ func validate(eval interface {
 		return tokSum / tokN, nil
 	}
 	return seqSum / float64(len(val)), nil
-}
-
-// setLearningRate writes lr into the Store's learning-rate variable, which
-// GoMLX's Adam reads; it creates the variable (non-trainable) before the
-// first step so that step already uses the schedule's rate.
-func setLearningRate(m *lm.Model, lr float64) error {
-	v := optimizer.LearningRateVarWithValue(m.Store.RootScope(), dtypes.Float32, lr)
-	switch v.DType() {
-	case dtypes.Float32:
-		return v.SetValue(tensors.FromScalar(float32(lr)))
-	case dtypes.Float64:
-		return v.SetValue(tensors.FromScalar(lr))
-	}
-	return fmt.Errorf("trainer: learning-rate variable has dtype %s", v.DType())
-}
-
-func scalar(t *tensors.Tensor) float64 {
-	switch v := t.Value().(type) {
-	case float32:
-		return float64(v)
-	case float64:
-		return v
-	}
-	return math.NaN()
 }
 
 // fingerprint identifies the data of a run, so a resume with other data fails.

@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
+	"github.com/r1lab/r1lab/gomlxmodels/optim"
 )
 
 // gradientOptimizer is the part of GoMLX's Adam that applies gradients built
@@ -37,32 +38,10 @@ func newStepExec(b compute.Backend, m *lm.Model, c Config) (*model.Exec, error) 
 			loss = lm.MaskedNLL(lp, lossMask)
 		}
 		grads := root.BuildTrainableVariablesGradientsGraph(loss)
-		norm := globalNorm(grads)
-		if c.ClipGradNorm > 0 {
-			// torch.nn.utils.clip_grad_norm_: scale by max/(norm+1e-6), capped at 1.
-			scale := Min(ScalarOne(norm.Graph(), norm.DType()),
-				Div(Scalar(norm.Graph(), norm.DType(), c.ClipGradNorm), AddScalar(norm, 1e-6)))
-			for i, g := range grads {
-				grads[i] = Mul(g, ConvertDType(scale, g.DType()))
-			}
-		}
+		norm := optim.ClipGlobalNorm(grads, c.ClipGradNorm)
 		apply.UpdateGraphWithGradients(root, grads, loss.DType())
 		return loss, norm
 	})
-}
-
-// globalNorm is the L2 norm of all gradients together, in Float32.
-func globalNorm(grads []*Node) *Node {
-	var sum *Node
-	for _, g := range grads {
-		sq := ReduceAllSum(Square(ConvertDType(g, dtypes.Float32)))
-		if sum == nil {
-			sum = sq
-		} else {
-			sum = Add(sum, sq)
-		}
-	}
-	return Sqrt(sum)
 }
 
 // newEvalExec compiles the validation pass: per sequence, the summed NLL of
