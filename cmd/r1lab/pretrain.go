@@ -115,7 +115,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	_, err = runEval(b, m, tok, filepath.Join(*kkData, "rl", "test.parquet"),
-		filepath.Join(*out, "eval", "kk_test.parquet"), *evalN, evalCfg(), stdout, stderr)
+		filepath.Join(*out, "eval", evalFileName(filepath.Join(*kkData, "rl", "test.parquet"))), *evalN, evalCfg(), stdout, stderr)
 	return err
 }
 

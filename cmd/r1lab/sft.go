@@ -89,6 +89,6 @@ func runSFT(args []string, stdout, stderr io.Writer) error {
 	if *evalData == "" {
 		return nil
 	}
-	_, err = runEval(b, m, tok, *evalData, filepath.Join(*out, "eval", filepath.Base(*evalData)), *evalN, evalCfg(), stdout, stderr)
+	_, err = runEval(b, m, tok, *evalData, filepath.Join(*out, "eval", evalFileName(*evalData)), *evalN, evalCfg(), stdout, stderr)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/r1lab/r1lab/datasets/dataio"
@@ -121,6 +122,20 @@ func runEval(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, testFile,
 	return sum, nil
 }
 
+// evalFileName names the eval file of a test file after the last three
+// elements of its path (data/kk/rl/test.parquet → kk_rl_test.parquet), so
+// evaluations of one model on different test sets do not overwrite each other.
+func evalFileName(testFile string) string {
+	parts := strings.Split(filepath.ToSlash(filepath.Clean(testFile)), "/")
+	if len(parts) > 3 {
+		parts = parts[len(parts)-3:]
+	}
+	for len(parts) > 1 && (parts[0] == "." || parts[0] == "..") {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, "_")
+}
+
 // evenlyAcrossLevels keeps n rows spread evenly over the levels (the first
 // rows of each level), so a quick evaluation still reports every level.
 func evenlyAcrossLevels(rows []dataio.RLRow, n int) []dataio.RLRow {
@@ -156,7 +171,7 @@ func runEvalCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", evalSummary, stderr)
 	modelDir := fs.String("model", "", "model directory (written by pretrain or sft), required")
 	data := fs.String("data", "data/kk/rl/test.parquet", "test file")
-	out := fs.String("out", "", "eval Parquet file to write (default <model>/../eval/<test file name>)")
+	out := fs.String("out", "", "eval Parquet file to write (default <model>/../eval/<name from the test path>, e.g. kk_rl_test.parquet)")
 	limit := fs.Int("limit", 0, "evaluate only this many prompts, spread over levels (0: all)")
 	evalCfg := evalFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -166,7 +181,7 @@ func runEvalCmd(args []string, stdout, stderr io.Writer) error {
 		return usageError{errors.New("--model is required")}
 	}
 	if *out == "" {
-		*out = filepath.Join(filepath.Dir(filepath.Clean(*modelDir)), "eval", filepath.Base(*data))
+		*out = filepath.Join(filepath.Dir(filepath.Clean(*modelDir)), "eval", evalFileName(*data))
 	}
 	b, err := openBackend(stderr)
 	if err != nil {

@@ -38,7 +38,7 @@ func TestPretrainSFTEval(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"model/config.json", "model/tokenizer.json", "model/model.safetensors", "metrics.parquet",
-		"config.json", "eval/kk_test.parquet"} {
+		"config.json", "eval/kk_rl_test.parquet"} {
 		if _, err := os.Stat(filepath.Join(base, f)); err != nil {
 			t.Errorf("pretrain did not write %s: %v", f, err)
 		}
@@ -47,7 +47,7 @@ func TestPretrainSFTEval(t *testing.T) {
 	if err != nil || len(steps) == 0 || len(cols["train/loss"]) != len(steps) {
 		t.Fatalf("metrics: %d steps, %v", len(steps), err)
 	}
-	evalRows, err := dataio.Read[evaluate.Row](filepath.Join(base, "eval", "kk_test.parquet"))
+	evalRows, err := dataio.Read[evaluate.Row](filepath.Join(base, "eval", "kk_rl_test.parquet"))
 	if err != nil || len(evalRows) != 4 {
 		t.Fatalf("eval rows: %d, %v", len(evalRows), err)
 	}
@@ -79,11 +79,24 @@ func TestPretrainSFTEval(t *testing.T) {
 	if !strings.Contains(out, "(6 prompts") {
 		t.Errorf("eval output:\n%s", out)
 	}
-	if _, err := os.Stat(filepath.Join(sftRun, "eval", "test.parquet")); err != nil {
+	if _, err := os.Stat(filepath.Join(sftRun, "eval", "kk_rl_test.parquet")); err != nil {
 		t.Errorf("eval file: %v", err)
 	}
 	// Bad input: a missing model directory names the file.
 	if code, _, errOut := runCLI("eval", "--model", filepath.Join(root, "nope")); code != 1 || !strings.Contains(errOut, "nope") {
 		t.Errorf("eval of a missing model: exit %d, %q", code, errOut)
+	}
+}
+
+func TestEvalFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"data/kk/rl/test.parquet":        "kk_rl_test.parquet",
+		"/abs/x/data/kk/rl/test.parquet": "kk_rl_test.parquet",
+		"test.parquet":                   "test.parquet",
+		"../rl/test.parquet":             "rl_test.parquet",
+	} {
+		if got := evalFileName(in); got != want {
+			t.Errorf("evalFileName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
