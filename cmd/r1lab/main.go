@@ -19,15 +19,23 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
-// commands lists the subcommands by name; later issues add the rest of the
-// pipeline (redistill, effect, reproduce, report).
-var commands = map[string]command{
-	"data":     {"generate a task's datasets (K&K or ARITH) as Parquet", runData},
-	"pretrain": {"pre-train the base model on the synthetic corpus", runPretrain},
-	"sft":      {"supervised fine-tuning on an SFT set (short-CoT, long-CoT, re-distilled)", runSFT},
-	"eval":     {"greedy evaluation of a model on a test file", runEvalCmd},
-	"rl":       {"GRPO on a task's RL prompts (the paper's recipe): rollouts, rewards, validation, replay buffer", runRL},
-	"bench":    {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
+// commands lists the subcommands by name.
+var commands map[string]command
+
+// init fills commands (reproduce runs other commands through it, which a
+// package-level initialiser cannot refer to).
+func init() {
+	commands = map[string]command{
+		"data":      {"generate a task's datasets (K&K or ARITH) as Parquet", runData},
+		"pretrain":  {"pre-train the base model on the synthetic corpus", runPretrain},
+		"sft":       {"supervised fine-tuning on an SFT set (short-CoT, long-CoT, re-distilled)", runSFT},
+		"eval":      {"greedy evaluation of a model on a test file", runEvalCmd},
+		"redistill": {"re-distillation: an SFT set from an RL policy (A), its replay buffer (B) or the teacher (control), then SFT of the base", runRedistill},
+		"reproduce": {"the paper's experiment end to end (presets quick, paper-cpu), resumable by stage", runReproduce},
+		"report":    {"tables, figures and report.md of a reproduce run", runReport},
+		"rl":        {"GRPO on a task's RL prompts (the paper's recipe): rollouts, rewards, validation, replay buffer", runRL},
+		"bench":     {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
+	}
 }
 
 func main() {

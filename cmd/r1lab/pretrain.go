@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/r1lab/r1lab/datasets/arith"
 	"github.com/r1lab/r1lab/datasets/corpus"
+	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/datasets/kk"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
@@ -30,13 +30,16 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the run in --out from its latest checkpoint")
 	size := fs.String("size", "tiny", "model size: tiny (CPU), small or medium (GPU)")
 	initSeed := fs.Uint64("init-seed", 1, "seed of the model's initial weights")
-	seqLen := fs.Int("seq", 256, "training sequence length (packed)")
+	seqLen := fs.Int("seq", 512, "training window length: whole corpus documents are packed into windows of at most this many tokens")
 	kkData := fs.String("kk-data", "data/kk", "K&K data directory whose puzzles the corpus must avoid ('' for none)")
 	arithData := fs.String("arith-data", "", "ARITH data directory whose problems the corpus must avoid")
 	cc := corpus.DefaultConfig()
 	words := fs.Int("words", cc.Words, "corpus size in words (≈ tokens)")
 	corpusSeed := fs.Uint64("corpus-seed", cc.Seed, "corpus seed")
 	correct := fs.Float64("correct-rate", cc.CorrectRate, "share of K&K episodes in the corpus that are fully right (the base's quality dial)")
+	minP := fs.Int("corpus-min-people", cc.MinPeople, "fewest people in the corpus's K&K episodes")
+	maxP := fs.Int("corpus-max-people", cc.MaxPeople, "most people in the corpus's K&K episodes")
+	doEval := fs.Bool("eval", true, "evaluate the base greedily on <kk-data>/rl/test.parquet when done")
 	valFrac := fs.Float64("val-fraction", 0.02, "share of packed sequences held out for the validation loss")
 	evalN := fs.Int("eval-limit", 100, "K&K test prompts to evaluate the base on, spread over levels (0: all)")
 	evalCfg := evalFlags(fs)
@@ -47,7 +50,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	if *valFrac < 0 || *valFrac >= 1 {
 		return usageError{fmt.Errorf("--val-fraction %v is not in [0, 1)", *valFrac)}
 	}
-	cc.Words, cc.Seed, cc.CorrectRate = *words, *corpusSeed, *correct
+	cc.Words, cc.Seed, cc.CorrectRate, cc.MinPeople, cc.MaxPeople = *words, *corpusSeed, *correct, *minP, *maxP
 	tc := getTrain()
 	if err := errors.Join(cc.Validate(), tc.Validate()); err != nil {
 		return usageError{err}
@@ -75,7 +78,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	}
 	nVal := int(float64(len(seqs)) * *valFrac)
 	train, val := seqs[nVal:], seqs[:nVal]
-	fmt.Fprintf(stderr, "corpus: %d documents, %d tokens → %d sequences of %d (%d held out)\n",
+	fmt.Fprintf(stderr, "corpus: %d documents, %d tokens → %d windows of ≤ %d (%d held out)\n",
 		len(docs), nTokens, len(seqs), *seqLen, nVal)
 
 	// Model.
@@ -111,7 +114,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	if err := modeldir.Save(filepath.Join(*out, "model"), m, tok); err != nil {
 		return err
 	}
-	if *kkData == "" {
+	if *kkData == "" || !*doEval {
 		return nil
 	}
 	_, err = runEval(b, m, tok, filepath.Join(*kkData, "rl", "test.parquet"),
@@ -150,23 +153,16 @@ func exclusionFromData(kkDir, arithDir string) (corpus.Exclusion, error) {
 
 // readManifestConfig reads the generator config of a data directory.
 func readManifestConfig(dir, task string, config any) error {
-	path := filepath.Join(dir, "manifest.json")
-	js, err := os.ReadFile(path)
+	got, err := dataio.ReadManifest(dir, nil)
 	if err != nil {
-		return fmt.Errorf("%w (generate it with: r1lab data --task %s --out %s)", err, task, dir)
+		if os.IsNotExist(err) {
+			return fmt.Errorf("%w (generate it with: r1lab data --task %s --out %s)", err, task, dir)
+		}
+		return err
 	}
-	var m struct {
-		Task   string          `json:"task"`
-		Config json.RawMessage `json:"config"`
+	if got != task {
+		return fmt.Errorf("%s: task %q, want %q", filepath.Join(dir, "manifest.json"), got, task)
 	}
-	if err := json.Unmarshal(js, &m); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if m.Task != task {
-		return fmt.Errorf("%s: task %q, want %q", path, m.Task, task)
-	}
-	if err := json.Unmarshal(m.Config, config); err != nil {
-		return fmt.Errorf("%s: config: %w", path, err)
-	}
-	return nil
+	_, err = dataio.ReadManifest(dir, config)
+	return err
 }

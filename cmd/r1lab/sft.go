@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
 	"github.com/r1lab/r1lab/gomlxmodels/sft"
 	"github.com/r1lab/r1lab/gomlxmodels/trainer"
@@ -32,18 +33,34 @@ func runSFT(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	tc := getTrain()
+	return sftJob{model: *modelPath, data: *data, out: *out, resume: *resume, evalData: *evalData, evalN: *evalN,
+		eval: evalCfg(), train: getTrain()}.run(stdout, stderr)
+}
+
+// sftJob is one SFT run: the flags of `r1lab sft`, also used by redistill.
+type sftJob struct {
+	model, data, out string // start model, SFT directory (train/val.parquet), run directory
+	resume           bool
+	evalData         string // test file evaluated after training ("": none)
+	evalN            int
+	eval             evaluate.Config
+	train            trainer.Config
+	extra            map[string]any // more entries for config.json
+}
+
+func (j sftJob) run(stdout, stderr io.Writer) error {
+	tc := j.train
 	if err := tc.Validate(); err != nil {
 		return usageError{err}
 	}
-	if err := prepareRunDir(*out, *resume); err != nil {
+	if err := prepareRunDir(j.out, j.resume); err != nil {
 		return err
 	}
-	m, tok, err := modeldir.Load(*modelPath)
+	m, tok, err := modeldir.Load(j.model)
 	if err != nil {
 		return err
 	}
-	trainFile, valFile := filepath.Join(*data, "train.parquet"), filepath.Join(*data, "val.parquet")
+	trainFile, valFile := filepath.Join(j.data, "train.parquet"), filepath.Join(j.data, "val.parquet")
 	trainRows, err := dataio.ReadSFT(trainFile)
 	if err != nil {
 		return err
@@ -63,18 +80,22 @@ func runSFT(args []string, stdout, stderr io.Writer) error {
 	if len(train) < tc.BatchSize {
 		return errors.New(trainFile + fmt.Sprintf(": %d rows, fewer than one batch of %d (lower --batch)", len(train), tc.BatchSize))
 	}
-	if err := writeJSON(filepath.Join(*out, "config.json"), map[string]any{
-		"command": "sft", "model": *modelPath, "model_config": m.Config, "data": *data,
+	config := map[string]any{
+		"command": "sft", "model": j.model, "model_config": m.Config, "data": j.data,
 		"train_rows": len(train), "val_rows": len(val), "trainer": tc,
-	}); err != nil {
+	}
+	for k, v := range j.extra {
+		config[k] = v
+	}
+	if err := writeJSON(filepath.Join(j.out, "config.json"), config); err != nil {
 		return err
 	}
 	b, err := openBackend(stderr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "sft: %d train, %d val sequences from %s; %d parameters\n", len(train), len(val), *data, m.NumParams())
-	res, err := trainer.Train(b, m, train, val, tc, trainer.Options{Dir: *out, Pad: tok.PadID(), Progress: stderr})
+	fmt.Fprintf(stderr, "sft: %d train, %d val sequences from %s; %d parameters\n", len(train), len(val), j.data, m.NumParams())
+	res, err := trainer.Train(b, m, train, val, tc, trainer.Options{Dir: j.out, Pad: tok.PadID(), Progress: stderr})
 	if err != nil {
 		return err
 	}
@@ -83,12 +104,12 @@ func runSFT(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, ", validation loss %.4f", res.ValLoss[n-1])
 	}
 	fmt.Fprintln(stdout)
-	if err := modeldir.Save(filepath.Join(*out, "model"), m, tok); err != nil {
+	if err := modeldir.Save(filepath.Join(j.out, "model"), m, tok); err != nil {
 		return err
 	}
-	if *evalData == "" {
+	if j.evalData == "" {
 		return nil
 	}
-	_, err = runEval(b, m, tok, *evalData, filepath.Join(*out, "eval", evalFileName(*evalData)), *evalN, evalCfg(), stdout, stderr)
+	_, err = runEval(b, m, tok, j.evalData, filepath.Join(j.out, "eval", evalFileName(j.evalData)), j.evalN, j.eval, stdout, stderr)
 	return err
 }

@@ -105,17 +105,10 @@ func BuildBundle(c DataConfig, progress func(msg string)) (*dataio.Bundle, error
 			ExtraInfo: dataio.EvalExtra{GtAnswer: p.GroundTruth(), Index: int64(i), Level: int64(p.Level)}})
 	}
 	for _, style := range []string{"short_cot", "long_cot"} {
-		response := func(p Problem) string {
-			if style == "short_cot" {
-				return "\n" + p.ShortCoT() + prompt.EndOfText
-			}
-			return "\n" + p.LongCoTWithin(c.TeacherSeed, c.TeacherMaxWords) + prompt.EndOfText
-		}
 		sft := func(ps []Problem) []dataio.SFTRow {
 			rows := make([]dataio.SFTRow, len(ps))
 			for i, p := range ps {
-				rows[i] = dataio.SFTRow{ID: int64(p.Index), Prompt: c.Template.SFT(p.Question), Response: response(p),
-					GtAnswer: p.GroundTruth(), Level: int64(p.Level), DataSource: DataSource}
+				rows[i] = c.sftRow(p, style == "long_cot")
 			}
 			return rows
 		}
@@ -124,4 +117,35 @@ func BuildBundle(c DataConfig, progress func(msg string)) (*dataio.Bundle, error
 		say("arith: %s: %d train, %d val", set.Name, len(set.Train), len(set.Val))
 	}
 	return b, nil
+}
+
+// sftRow renders one problem as an SFT pair: the teacher's long CoT or the
+// short "human" solution.
+func (c DataConfig) sftRow(p Problem, long bool) dataio.SFTRow {
+	resp := "\n" + p.ShortCoT() + prompt.EndOfText
+	if long {
+		resp = "\n" + p.LongCoTWithin(c.TeacherSeed, c.TeacherMaxWords) + prompt.EndOfText
+	}
+	return dataio.SFTRow{ID: int64(p.Index), Prompt: c.Template.SFT(p.Question), Response: resp,
+		GtAnswer: p.GroundTruth(), Level: int64(p.Level), DataSource: DataSource}
+}
+
+// TrainTeacherRows returns the teacher's long-CoT SFT pairs for the RL
+// training problems at the given row indices (extra_info.index of the
+// rl/train.parquet that c builds), in the order given: the re-distillation
+// control, which pairs the prompts of a re-distilled set with the teacher's
+// responses instead of the policy's.
+func TrainTeacherRows(c DataConfig, indices []int64) ([]dataio.SFTRow, error) {
+	s, err := BuildSplits(c, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]dataio.SFTRow, len(indices))
+	for i, idx := range indices {
+		if idx < 0 || idx >= int64(len(s.Train)) {
+			return nil, fmt.Errorf("arith: training row index %d out of range [0, %d)", idx, len(s.Train))
+		}
+		rows[i] = c.sftRow(s.Train[idx], true)
+	}
+	return rows, nil
 }

@@ -183,3 +183,28 @@ func perLevel(levels []int64) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// ReadManifest reads dir/manifest.json and decodes its generator config into
+// config (a pointer to the task's DataConfig), returning the task name. The
+// config is decoded into what config points to as is: pass a zero value,
+// since JSON objects merge into maps that are already filled.
+func ReadManifest(dir string, config any) (task string, err error) {
+	path := filepath.Join(dir, "manifest.json")
+	js, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var m struct {
+		Task   string          `json:"task"`
+		Config json.RawMessage `json:"config"`
+	}
+	if err := json.Unmarshal(js, &m); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if config != nil {
+		if err := json.Unmarshal(m.Config, config); err != nil {
+			return "", fmt.Errorf("%s: config: %w", path, err)
+		}
+	}
+	return m.Task, nil
+}

@@ -104,3 +104,24 @@ func SFTRows(ps []Puzzle, style CoTStyle, t prompt.Template, teacher TeacherConf
 	}
 	return rows, dropped, nil
 }
+
+// TrainTeacherRows returns the teacher's long-CoT SFT pairs for the RL
+// training puzzles at the given row indices (extra_info.index of the
+// rl/train.parquet that c builds), in the order given: the re-distillation
+// control, which pairs the prompts of a re-distilled set with the teacher's
+// responses instead of the policy's. Traces over the word cap are dropped
+// and counted, as in SFTRows.
+func TrainTeacherRows(c DataConfig, indices []int64) (rows []dataio.SFTRow, dropped int, err error) {
+	s, err := BuildSplits(c.Splits, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	ps := make([]Puzzle, len(indices))
+	for i, idx := range indices {
+		if idx < 0 || idx >= int64(len(s.Train)) {
+			return nil, 0, fmt.Errorf("kk: training row index %d out of range [0, %d)", idx, len(s.Train))
+		}
+		ps[i] = s.Train[idx]
+	}
+	return SFTRows(ps, LongCoTStyle, c.Template, c.Teacher)
+}

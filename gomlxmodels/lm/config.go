@@ -61,10 +61,12 @@ type Config struct {
 }
 
 // Sizes lists the names accepted by [ConfigForSize], smallest first.
-var Sizes = []string{"tiny", "small", "medium"}
+var Sizes = []string{"micro", "tiny", "small", "medium"}
 
 // ConfigForSize returns the named preset for a vocabulary of vocab tokens:
 //
+//   - "micro": d 16, 1 layer, 2 heads (1 KV) of 8, FFN 48: 16·vocab plus about 3 k parameters.
+//     It learns nothing useful; tests and smoke runs of whole pipelines use it.
 //   - "tiny": d 64, 4 layers, 4 heads (2 KV) of 16, FFN 192: about 0.2 M parameters plus
 //     64·vocab for the embedding. Trains at a few thousand tokens/s on 2 CPU cores with the
 //     pure-Go backend (see BenchmarkTrainStep), i.e. a useful run in minutes.
@@ -81,6 +83,8 @@ func ConfigForSize(name string, vocab int) (Config, error) {
 		DType:    dtypes.Float32,
 	}
 	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "micro":
+		c.DModel, c.Layers, c.Heads, c.KVHeads, c.HeadDim, c.FFN, c.MaxSeqLen = 16, 1, 2, 1, 8, 48, 2048
 	case "tiny":
 		c.DModel, c.Layers, c.Heads, c.KVHeads, c.HeadDim, c.FFN, c.MaxSeqLen = 64, 4, 4, 2, 16, 192, 2048
 	case "small":

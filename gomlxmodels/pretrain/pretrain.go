@@ -1,8 +1,10 @@
 // Package pretrain prepares the base model's pre-training: it tokenizes the
-// synthetic corpus (datasets/corpus) and packs it into fixed-length
-// sequences for next-token training on every token, GPT-style: documents
-// are concatenated (each ends with <|endoftext|>) and cut into windows, so
-// no compute is spent on padding.
+// synthetic corpus (datasets/corpus) and packs whole documents into
+// sequences of at most a given length for next-token training on every
+// token. A document is never cut at a window boundary unless it alone is
+// longer than a window: a K&K episode whose answer sits in another window
+// than its puzzle teaches the model that the names in an answer cannot be
+// read from the context, and the base then never learns to copy them.
 package pretrain
 
 import (
@@ -12,26 +14,43 @@ import (
 	"github.com/r1lab/r1lab/gomlxmodels/trainer"
 )
 
-// Pack tokenizes docs and cuts the concatenated stream into windows of
-// seqLen tokens; the remainder shorter than a window is dropped. It returns
-// the windows and the number of tokens in the stream.
+// Pack tokenizes docs and packs them, in order, into windows of at most
+// seqLen tokens: a window takes whole documents while the next one fits, so
+// every window starts at a document's first token. A document longer than
+// seqLen gets windows of its own, cut every seqLen tokens (its last piece
+// shorter). The trainer pads the shorter windows and spends no loss on the
+// padding. Pack returns the windows and the number of corpus tokens.
 func Pack(tok *tokenizer.Tokenizer, docs []string, seqLen int) ([]trainer.Example, int, error) {
 	if seqLen < 2 {
 		return nil, 0, fmt.Errorf("pretrain: sequence length %d must be ≥ 2", seqLen)
 	}
-	var stream []int32
-	var err error
+	var out []trainer.Example
+	var window []int32
+	flush := func() {
+		if len(window) >= 2 {
+			out = append(out, trainer.Example{Tokens: window, LossFrom: 1})
+		}
+		window = nil
+	}
+	total := 0
 	for i, d := range docs {
-		if stream, err = tok.AppendEncode(stream, d); err != nil {
+		ids, err := tok.Encode(d)
+		if err != nil {
 			return nil, 0, fmt.Errorf("pretrain: corpus document %d: %w", i, err)
 		}
+		total += len(ids)
+		if len(window)+len(ids) > seqLen {
+			flush()
+		}
+		for len(ids) > seqLen {
+			window = ids[:seqLen:seqLen]
+			flush()
+			ids = ids[seqLen:]
+		}
+		window = append(window, ids...)
 	}
-	n := len(stream) / seqLen
-	out := make([]trainer.Example, n)
-	for i := range out {
-		out[i] = trainer.Example{Tokens: stream[i*seqLen : (i+1)*seqLen], LossFrom: 1}
-	}
-	return out, len(stream), nil
+	flush()
+	return out, total, nil
 }
 
 // DefaultConfig returns the pre-training settings: token-mean loss, AdamW

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+)
+
+// preset sizes every stage of `r1lab reproduce`: the extra flags each
+// command gets on top of the paths the pipeline fills in. Flags not listed
+// keep the commands' defaults (the paper's recipe where it has one).
+type preset struct {
+	about    string   // what is scaled down, for the report
+	data     []string // r1lab data
+	pretrain []string // r1lab pretrain
+	sft      []string // r1lab sft (short-CoT and long-CoT arms)
+	rl       []string // r1lab rl (every arm)
+	redistA  []string // r1lab redistill --mode a (decoding flags)
+	redistB  []string // r1lab redistill --mode b (buffer flags)
+	redistFT []string // the SFT flags of every redistill stage (the paper: as for the long-CoT set)
+}
+
+// presets by name, then task.
+var presets = map[string]map[string]preset{
+	"quick": {
+		"kk": {
+			about: "a smoke run of every stage in minutes: 3–5 people, 60 test puzzles, a base pre-trained on " +
+				"150k words, 4 RL steps of 4 prompts per arm; its accuracies are noise",
+			data:     []string{"--test", "3-5:20", "--train", "3-5:200", "--sft", "2:60,3:140"},
+			pretrain: []string{"--words", "150000", "--corpus-max-people", "5", "--eval=false"},
+			sft:      []string{"--epochs", "1", "--batch", "8", "--eval-data", ""},
+			rl: []string{"--steps", "4", "--prompts-per-step", "4", "--max-new", "256", "--val-every", "2",
+				"--val-limit", "30", "--val-batch", "30", "--checkpoint-every", "2", "--lr", "1e-4"},
+			redistA:  []string{"--max-new", "256"},
+			redistB:  []string{"--last-steps", "2", "--n", "100"},
+			redistFT: []string{"--epochs", "1", "--batch", "8", "--eval-data", ""},
+		},
+		"arith": {
+			about:    "a smoke run of every stage in minutes: levels 1–3, 60 test problems; its accuracies are noise",
+			data:     []string{"--test", "1-3:20", "--train", "1-3:200", "--sft", "1-3:60"},
+			pretrain: []string{"--words", "150000", "--corpus-max-people", "5", "--eval=false"},
+			sft:      []string{"--epochs", "1", "--batch", "8", "--eval-data", ""},
+			rl: []string{"--steps", "4", "--prompts-per-step", "4", "--max-new", "256", "--val-every", "2",
+				"--val-limit", "30", "--val-batch", "30", "--checkpoint-every", "2", "--lr", "1e-4"},
+			redistA:  []string{"--max-new", "256"},
+			redistB:  []string{"--last-steps", "2", "--n", "100"},
+			redistFT: []string{"--epochs", "1", "--batch", "8", "--eval-data", ""},
+		},
+	},
+}
+
+// presetFor returns a preset, or an error listing the valid choices.
+func presetFor(name, task string) (preset, error) {
+	byTask, ok := presets[name]
+	if !ok {
+		return preset{}, fmt.Errorf("--preset %q: want quick or paper-cpu", name)
+	}
+	p, ok := byTask[task]
+	if !ok {
+		return preset{}, fmt.Errorf("--task %q: want kk or arith", task)
+	}
+	return p, nil
+}
+
+// stages lays out the experiment in out: data/<task>, runs/<arm>, and the
+// report at the top.
+func (p preset) stages(out, task string, seed uint64) []stage {
+	data := filepath.Join(out, "data", task)
+	run := func(name string) string { return filepath.Join(out, "runs", name) }
+	model := func(name string) string { return filepath.Join(run(name), "model") }
+	s := strconv.FormatUint(seed, 10)
+	cat := func(parts ...[]string) []string {
+		var a []string
+		for _, p := range parts {
+			a = append(a, p...)
+		}
+		return a
+	}
+	pretrainData := []string{"--kk-data", data}
+	if task == "arith" {
+		pretrainData = []string{"--kk-data", "", "--arith-data", data}
+	}
+	sftArm := func(name, set string) stage {
+		return stage{name: name, dir: run(name), resumable: true, args: cat([]string{"sft", "--model", model("base"),
+			"--data", filepath.Join(data, set), "--out", run(name), "--seed", s}, p.sft)}
+	}
+	rlArm := func(name, from string) stage {
+		return stage{name: name, dir: run(name), resumable: true, needs: []string{from}, args: cat([]string{"rl", "--model", model(from),
+			"--data", data, "--out", run(name), "--seed", s}, p.rl)}
+	}
+	redist := func(name, mode string, extra ...string) stage {
+		return stage{name: name, dir: run(name), resumable: true, args: cat([]string{"redistill", "--mode", mode,
+			"--data", data, "--base", model("base"), "--out", run(name), "--seed", s, "--shuffle-seed", s}, extra, p.redistFT)}
+	}
+	return []stage{
+		{name: "data", dir: data, args: cat([]string{"data", "--task", task, "--out", data, "--seed", s, "--shuffle-seed", s,
+			"--teacher-seed", s}, p.data)},
+		{name: "base", dir: run("base"), resumable: true, args: cat([]string{"pretrain", "--out", run("base"),
+			"--init-seed", s, "--seed", s}, pretrainData, p.pretrain)},
+		sftArm("sft-short", "sft_short_cot"),
+		sftArm("sft-long", "sft_long_cot"),
+		rlArm("rl-base", "base"),
+		rlArm("rl-short", "sft-short"),
+		rlArm("rl-long", "sft-long"),
+		redist("redistill-a", "a", cat([]string{"--policy", model("rl-long")}, p.redistA)...),
+		redist("redistill-b", "b", cat([]string{"--rl-run", run("rl-long")}, p.redistB)...),
+		withNeeds(redist("control", "control", "--b-set", filepath.Join(run("redistill-b"), "data")), "redistill-b"),
+		rlArm("rl-redistill-a", "redistill-a"),
+		rlArm("rl-redistill-b", "redistill-b"),
+		rlArm("rl-control", "control"),
+		{name: "report", args: []string{"report", "--dir", out}},
+	}
+}
+
+func withNeeds(s stage, needs ...string) stage {
+	s.needs = append(s.needs, needs...)
+	return s
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// figure is one figure of the report: its file (relative to the report) and caption.
+type figure struct{ File, Caption string }
+
+// pct formats an accuracy in percent ("–" for a missing value).
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", 100*v)
+}
+
+// accuracyTable is the accuracy of every arm at every validation step, as a Markdown table.
+func accuracyTable(arms []armResult) string {
+	stepSet := map[int64]bool{}
+	for _, a := range arms {
+		for _, s := range a.Steps {
+			stepSet[s] = true
+		}
+	}
+	var steps []int64
+	for s := range stepSet {
+		steps = append(steps, s)
+	}
+	sort.Slice(steps, func(i, j int) bool { return steps[i] < steps[j] })
+	var b strings.Builder
+	b.WriteString("| arm |")
+	for _, s := range steps {
+		fmt.Fprintf(&b, " step %d |", s)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(steps)) + "\n")
+	for _, a := range arms {
+		fmt.Fprintf(&b, "| %s |", a.Label)
+		for _, s := range steps {
+			v := math.NaN()
+			for i, as := range a.Steps {
+				if as == s {
+					v = a.Acc[i]
+				}
+			}
+			fmt.Fprintf(&b, " %s |", pct(v))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// levelTable is each arm's accuracy per level before RL and at its last validation.
+func levelTable(arms []armResult) string {
+	levelSet := map[int64]bool{}
+	for _, a := range arms {
+		for l := range a.Levels {
+			levelSet[l] = true
+		}
+	}
+	var levels []int64
+	for l := range levelSet {
+		levels = append(levels, l)
+	}
+	sort.Slice(levels, func(i, j int) bool { return levels[i] < levels[j] })
+	var b strings.Builder
+	b.WriteString("| arm | step |")
+	for _, l := range levels {
+		fmt.Fprintf(&b, " level %d |", l)
+	}
+	b.WriteString(" all |\n|---|---:|" + strings.Repeat("---:|", len(levels)+1) + "\n")
+	for _, a := range arms {
+		rows := []int{0}
+		if len(a.Steps) > 1 {
+			rows = append(rows, len(a.Steps)-1)
+		}
+		for _, i := range rows {
+			fmt.Fprintf(&b, "| %s | %d |", a.Label, a.Steps[i])
+			for _, l := range levels {
+				v := math.NaN()
+				if col, ok := a.Levels[l]; ok {
+					v = col[i]
+				}
+				fmt.Fprintf(&b, " %s |", pct(v))
+			}
+			fmt.Fprintf(&b, " %s |\n", pct(a.Acc[i]))
+		}
+	}
+	return b.String()
+}
+
+// efficiencyTable is the paper's efficiency comparison: what each arm spent
+// (SFT samples, RL rollouts, wall time) for the accuracy it reached.
+func efficiencyTable(arms []armResult) string {
+	var b strings.Builder
+	b.WriteString("| arm | SFT samples | RL steps | RL rollouts | accuracy before RL | accuracy after RL | best | SFT + RL wall (s) |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, a := range arms {
+		if len(a.Acc) == 0 {
+			continue
+		}
+		best := math.Inf(-1)
+		for _, v := range a.Acc {
+			best = math.Max(best, v)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %.0f |\n", a.Label, a.SFTRows, len(a.TrainSteps), a.Rollouts,
+			pct(a.Acc[0]), pct(a.Acc[len(a.Acc)-1]), pct(best), a.WallS)
+	}
+	return b.String()
+}
+
+// reportMarkdown writes report.md: settings, tables, figures, commands.
+func reportMarkdown(dir string, st reproduceState, arms []armResult, figs []figure) string {
+	p, _ := presetFor(st.Preset, st.Task)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# r1lab reproduce: preset %s, task %s, seed %d\n\n", st.Preset, st.Task, st.Seed)
+	fmt.Fprintf(&b, "Scale: %s.\n\n", p.about)
+	b.WriteString("Accuracies are greedy validation correctness (%) on the run's test prompts " +
+		"(the same prompts for every arm), as verl's `val/test_correctness`. Step 0 is the cold-start model before RL.\n\n")
+	b.WriteString("## Accuracy vs RL step\n\n" + accuracyTable(arms) + "\n")
+	b.WriteString("## Per level, before and after RL\n\n" + levelTable(arms) + "\n")
+	b.WriteString("## Efficiency\n\n" + efficiencyTable(arms) + "\n")
+	if len(figs) > 0 {
+		b.WriteString("## Figures\n\n")
+		for _, f := range figs {
+			fmt.Fprintf(&b, "![%s](%s)\n\n*%s*\n\n", f.Caption, filepath.ToSlash(f.File), f.Caption)
+		}
+	}
+	b.WriteString("## Stages\n\n| stage | wall (s) | command |\n|---|---:|---|\n")
+	total := 0.0
+	for _, name := range st.Stages {
+		rec, ok := st.Done[name]
+		if !ok {
+			fmt.Fprintf(&b, "| %s | – | not run |\n", name)
+			continue
+		}
+		total += rec.WallS
+		if rec.Skipped != "" {
+			fmt.Fprintf(&b, "| %s | %.0f | skipped: %s |\n", name, rec.WallS, rec.Skipped)
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %.0f | `r1lab %s` |\n", name, rec.WallS, strings.ReplaceAll(shellJoin(rec.Args), "|", `\|`))
+	}
+	fmt.Fprintf(&b, "\nTotal wall time of the finished stages: %.1f minutes.\n", total/60)
+	return b.String()
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
+	"github.com/r1lab/r1lab/gomlxmodels/redistill"
+)
+
+const reproduceSummary = `The paper's experiment end to end, as a chain of r1lab commands (each stage's
+exact command line is printed and saved in <out>/stages.json):
+  data → pretrain (base) → sft-short, sft-long → rl-base, rl-short, rl-long →
+  redistill-a (greedy answers of rl-long), redistill-b (rl-long's replay buffer),
+  control (teacher traces for B's prompts) → rl-redistill-a, rl-redistill-b,
+  rl-control → report (results.parquet, figures/*.png, report.md).
+Presets: quick (≤ 10 minutes on 2 cores: a smoke run of every stage, numbers not
+meaningful) and paper-cpu (sized to show the paper's effects on 2 cores in
+≤ 90 minutes; see report.md for what is scaled down). An interrupted run
+continues with --resume from its last finished stage (an unfinished stage
+resumes from its latest checkpoint).`
+
+// stageRecord is what stages.json keeps about a finished stage.
+type stageRecord struct {
+	Args     []string  `json:"args"`
+	Skipped  string    `json:"skipped,omitempty"` // why the stage produced nothing (an empty re-distilled set)
+	WallS    float64   `json:"wall_s"`
+	Finished time.Time `json:"finished"`
+}
+
+// reproduceState is <out>/stages.json.
+type reproduceState struct {
+	Preset string                 `json:"preset"`
+	Task   string                 `json:"task"`
+	Seed   uint64                 `json:"seed"`
+	Stages []string               `json:"stages"` // every stage, in order
+	Done   map[string]stageRecord `json:"done"`
+}
+
+const stagesFile = "stages.json"
+
+func runReproduce(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("reproduce", reproduceSummary, stderr)
+	presetName := fs.String("preset", "quick", "quick or paper-cpu")
+	task := fs.String("task", "kk", "kk (Knights & Knaves, the paper's main task) or arith (the MATH stand-in)")
+	out := fs.String("out", "", "output directory (default runs/reproduce-<preset>-<task>)")
+	seed := fs.Uint64("seed", 1234, "seed of every stage (data, corpus, initial weights, shuffles, rollouts)")
+	resume := fs.Bool("resume", false, "continue an interrupted run in --out")
+	force := fs.Bool("force", false, "replace a non-empty --out")
+	only := fs.String("until", "", "stop after this stage (e.g. sft-long)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	p, err := presetFor(*presetName, *task)
+	if err != nil {
+		return usageError{err}
+	}
+	if *out == "" {
+		*out = filepath.Join("runs", "reproduce-"+*presetName+"-"+*task)
+	}
+	stages := p.stages(*out, *task, *seed)
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.name
+	}
+	if *only != "" && !contains(names, *only) {
+		return usageError{fmt.Errorf("--until %q: not a stage (stages: %s)", *only, strings.Join(names, ", "))}
+	}
+	st, err := openReproduce(*out, reproduceState{Preset: *presetName, Task: *task, Seed: *seed, Stages: names, Done: map[string]stageRecord{}}, *resume, *force)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for _, s := range stages {
+		if rec, ok := st.Done[s.name]; ok {
+			fmt.Fprintf(stdout, "== %s: done earlier (%.0f s)\n", s.name, rec.WallS)
+		} else if why := st.skippedNeed(s); why != "" {
+			st.Done[s.name] = stageRecord{Skipped: why, Finished: time.Now().UTC()}
+			if err := writeJSON(filepath.Join(*out, stagesFile), st); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "== %s: skipped: %s\n", s.name, why)
+		} else {
+			args, err := s.prepare()
+			if err != nil {
+				return fmt.Errorf("stage %s: %w", s.name, err)
+			}
+			fmt.Fprintf(stdout, "== %s: r1lab %s\n", s.name, shellJoin(args))
+			t0 := time.Now()
+			err = commands[args[0]].run(args[1:], stdout, stderr)
+			rec := stageRecord{Args: args, WallS: time.Since(t0).Seconds(), Finished: time.Now().UTC()}
+			if errors.Is(err, redistill.ErrEmpty) {
+				rec.Skipped, err = err.Error(), nil
+				fmt.Fprintf(stdout, "== %s: skipped: %v\n", s.name, rec.Skipped)
+			}
+			if err != nil {
+				return fmt.Errorf("stage %s failed (continue with r1lab reproduce --resume --out %s --preset %s --task %s): %w",
+					s.name, *out, *presetName, *task, err)
+			}
+			st.Done[s.name] = rec
+			if err := writeJSON(filepath.Join(*out, stagesFile), st); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "== %s: %.0f s\n", s.name, st.Done[s.name].WallS)
+		}
+		if s.name == *only {
+			break
+		}
+	}
+	fmt.Fprintf(stdout, "reproduce: %s in %s (this process); report: %s\n", *out, time.Since(start).Round(time.Second),
+		filepath.Join(*out, "report.md"))
+	return nil
+}
+
+// openReproduce creates out with a fresh state, or reads the state of an
+// interrupted run when resuming; a run of another preset, task or seed is
+// never continued.
+func openReproduce(out string, fresh reproduceState, resume, force bool) (reproduceState, error) {
+	path := filepath.Join(out, stagesFile)
+	js, err := os.ReadFile(path)
+	switch {
+	case resume && err != nil:
+		return fresh, usageError{fmt.Errorf("--resume: %w", err)}
+	case resume:
+		var st reproduceState
+		if err := json.Unmarshal(js, &st); err != nil {
+			return fresh, fmt.Errorf("%s: %w", path, err)
+		}
+		if st.Preset != fresh.Preset || st.Task != fresh.Task || st.Seed != fresh.Seed {
+			return fresh, usageError{fmt.Errorf("%s is a run of preset %s, task %s, seed %d: resume it with those flags",
+				out, st.Preset, st.Task, st.Seed)}
+		}
+		if st.Done == nil {
+			st.Done = map[string]stageRecord{}
+		}
+		st.Stages = fresh.Stages
+		return st, nil
+	}
+	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+		if !force {
+			return fresh, usageError{fmt.Errorf("%s exists and is not empty: pass --resume to continue it or --force to replace it", out)}
+		}
+		if err := os.RemoveAll(out); err != nil {
+			return fresh, err
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fresh, err
+	}
+	return fresh, writeJSON(path, fresh)
+}
+
+// stage is one step of the experiment: an r1lab command that fills dir.
+type stage struct {
+	name string
+	dir  string   // the directory it writes ("" for the report, which writes into out)
+	args []string // the command line without --resume
+	// resumable stages continue from a checkpoint in dir; the others are
+	// rerun from scratch when they did not finish.
+	resumable bool
+	// needs lists the stages whose output it reads; it is skipped when one
+	// of them was.
+	needs []string
+}
+
+// skippedNeed says why s must be skipped ("" when it can run).
+func (st reproduceState) skippedNeed(s stage) string {
+	for _, n := range s.needs {
+		if rec, ok := st.Done[n]; ok && rec.Skipped != "" {
+			return "needs " + n + ", which was skipped"
+		}
+	}
+	return ""
+}
+
+// prepare returns the command line to run now: with --resume when an
+// unfinished earlier attempt left a checkpoint, otherwise after removing
+// what it left (a stage that did not finish has no output worth keeping).
+func (s stage) prepare() ([]string, error) {
+	if s.dir == "" {
+		return s.args, nil
+	}
+	if s.resumable {
+		_, _, found, err := checkpoint.Latest(filepath.Join(s.dir, "checkpoints"))
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			return append(append([]string{}, s.args...), "--resume"), nil
+		}
+	}
+	if err := os.RemoveAll(s.dir); err != nil {
+		return nil, err
+	}
+	return s.args, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// shellJoin quotes args for display as a shell command line.
+func shellJoin(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " '\"$\\*?") {
+			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		} else {
+			q[i] = a
+		}
+	}
+	return strings.Join(q, " ")
+}

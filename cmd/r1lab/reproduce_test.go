@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/r1lab/r1lab/datasets/dataio"
+)
+
+// microPreset runs every stage of the pipeline with the "micro" model in
+// seconds; nothing is learned, so the re-distilled sets come out empty and
+// their arms are skipped, which is part of what this test checks.
+var microPreset = preset{
+	about:    "test",
+	data:     []string{"--test", "3:2", "--train", "3:8", "--sft", "2:6"},
+	pretrain: []string{"--size", "micro", "--words", "2000", "--eval=false", "--batch", "2"},
+	sft:      []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
+	rl: []string{"--steps", "2", "--prompts-per-step", "2", "--group", "2", "--max-new", "6", "--val-every", "1",
+		"--val-limit", "2", "--checkpoint-every", "1"},
+	redistA:  []string{"--max-new", "6"},
+	redistB:  []string{"--last-steps", "2", "--n", "4"},
+	redistFT: []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
+}
+
+func readState(t *testing.T, out string) reproduceState {
+	t.Helper()
+	var st reproduceState
+	js, err := os.ReadFile(filepath.Join(out, stagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestReproduce runs the pipeline in two parts (stopped after a stage, then
+// resumed), and checks the stage records, the skip of empty re-distilled
+// arms, the report and the refusal to clobber or mix runs.
+func TestReproduce(t *testing.T) {
+	presets["micro"] = map[string]preset{"kk": microPreset}
+	defer delete(presets, "micro")
+	out := filepath.Join(t.TempDir(), "r")
+	args := []string{"reproduce", "--preset", "micro", "--out", out, "--seed", "5"}
+
+	code, stdout, stderr := runCLI(append(args, "--until", "sft-long")...)
+	if code != 0 {
+		t.Fatalf("first part: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	st := readState(t, out)
+	if len(st.Done) != 4 || st.Done["sft-long"].WallS <= 0 || st.Done["rl-base"].Args != nil {
+		t.Fatalf("after --until sft-long: done %v", st.Done)
+	}
+	if !strings.Contains(stdout, "== base: r1lab pretrain --out "+filepath.Join(out, "runs", "base")) {
+		t.Errorf("the stage's command line is not shown:\n%s", stdout)
+	}
+
+	if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "--resume") {
+		t.Errorf("rerun without --resume: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI("reproduce", "--preset", "micro", "--out", out, "--seed", "6", "--resume"); code != 2 || !strings.Contains(stderr, "seed 5") {
+		t.Errorf("resume with another seed: exit %d, %s", code, stderr)
+	}
+
+	code, stdout, stderr = runCLI(append(args, "--resume")...)
+	if code != 0 {
+		t.Fatalf("resume: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "== sft-long: done earlier") || strings.Contains(stdout, "== base: r1lab") {
+		t.Errorf("finished stages were not skipped:\n%s", stdout)
+	}
+	st = readState(t, out)
+	for _, name := range st.Stages {
+		rec, ok := st.Done[name]
+		if !ok {
+			t.Errorf("stage %s not recorded", name)
+		}
+		// A micro model answers nothing right: A and B are empty, and what reads them is skipped.
+		wantSkip := name == "redistill-a" || name == "redistill-b" || name == "control" || name == "rl-redistill-a" ||
+			name == "rl-redistill-b" || name == "rl-control"
+		if (rec.Skipped != "") != wantSkip {
+			t.Errorf("stage %s skipped = %q", name, rec.Skipped)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| base (no SFT) |", "| long-CoT SFT |", "## Efficiency", "skipped: redistill: the a set"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	rows, err := dataio.Read[ResultRow](filepath.Join(out, "results.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	perArm := map[string]int{}
+	for _, r := range rows {
+		if r.Metric == "correctness" && r.Level == 0 {
+			perArm[r.Arm]++
+		}
+	}
+	for _, arm := range []string{"rl-base", "rl-short", "rl-long"} {
+		if perArm[arm] != 3 { // steps 0, 1, 2
+			t.Errorf("results.parquet: %d accuracy rows for %s, want 3", perArm[arm], arm)
+		}
+	}
+}
