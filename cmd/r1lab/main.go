@@ -35,6 +35,7 @@ func init() {
 		"report":    {"tables, figures and report.md of a reproduce run", runReport},
 		"rl":        {"GRPO on a task's RL prompts (the paper's recipe): rollouts, rewards, validation, replay buffer", runRL},
 		"bench":     {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
+		"kernel":    {"install or check the Jupyter kernel (GoNB) that runs the notebooks", runKernel},
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,6 +61,7 @@ type armResult struct {
 	TrainSteps []int64              // every RL step
 	TrainScore []float64            // critic/score/mean per step
 	TrainLen   []float64            // response_length/mean per step
+	ValN       int                  // validation prompts per evaluation
 	SFTRows    int                  // SFT samples of the cold start (0 for base)
 	Rollouts   int                  // RL responses sampled
 	WallS      float64              // SFT + RL wall seconds
@@ -148,7 +149,9 @@ func collectArms(dir string, st reproduceState) ([]armResult, error) {
 			a.TrainSteps, a.TrainScore, a.TrainLen = a.TrainSteps[1:], a.TrainScore[1:], a.TrainLen[1:]
 		}
 		var rlCfg struct {
-			RL struct {
+			TestRows int `json:"test_rows"`
+			RL       struct {
+				ValLimit       int `json:"val_limit"`
 				Steps          int `json:"steps"`
 				PromptsPerStep int `json:"prompts_per_step"`
 				GRPO           struct {
@@ -160,6 +163,10 @@ func collectArms(dir string, st reproduceState) ([]armResult, error) {
 			return nil, err
 		}
 		a.Rollouts = len(a.TrainSteps) * rlCfg.RL.PromptsPerStep * rlCfg.RL.GRPO.GroupSize
+		a.ValN = rlCfg.TestRows
+		if l := rlCfg.RL.ValLimit; l > 0 && l < a.ValN {
+			a.ValN = l
+		}
 		if info.ColdStart != "base" {
 			var sftCfg struct {
 				TrainRows int `json:"train_rows"`
@@ -208,7 +215,7 @@ func (a armResult) levels() []int64 {
 	for l := range a.Levels {
 		ls = append(ls, l)
 	}
-	sort.Slice(ls, func(i, j int) bool { return ls[i] < ls[j] })
+	slices.Sort(ls)
 	return ls
 }
 

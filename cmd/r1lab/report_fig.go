@@ -1,4 +1,138 @@
 package main
 
-// reportFigures draws the report's figures into dir/figures.
-func reportFigures(dir, task string, arms []armResult) ([]figure, error) { return nil, nil }
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+
+	"github.com/r1lab/r1lab/analysis/figures"
+	"github.com/r1lab/r1lab/analysis/stats"
+)
+
+// reportFigures draws the report's figures into dir/figures and returns them
+// in report order.
+func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
+	var figs []figure
+	save := func(name, caption string, png []byte, err error) error {
+		if err != nil {
+			return fmt.Errorf("report: figure %s: %w", name, err)
+		}
+		rel := filepath.Join("figures", name)
+		if err := figures.Save(filepath.Join(dir, rel), png); err != nil {
+			return err
+		}
+		figs = append(figs, figure{File: rel, Caption: caption})
+		return nil
+	}
+	percent := func(vs []float64) []float64 {
+		out := make([]float64, len(vs))
+		for i, v := range vs {
+			out[i] = 100 * v
+		}
+		return out
+	}
+	steps := func(ss []int64) []float64 {
+		out := make([]float64, len(ss))
+		for i, s := range ss {
+			out[i] = float64(s)
+		}
+		return out
+	}
+
+	// Accuracy vs RL step, with 95% Wilson intervals over the validation prompts.
+	var acc, length, clip, score []figures.Series
+	for _, a := range arms {
+		s := figures.Series{Name: a.Label, X: steps(a.Steps), Y: percent(a.Acc)}
+		for _, v := range a.Acc {
+			lo, hi := math.NaN(), math.NaN()
+			if iv, err := stats.Wilson(int(math.Round(v*float64(a.ValN))), a.ValN, 0.95); err == nil {
+				lo, hi = 100*iv.Lo, 100*iv.Hi
+			}
+			s.Lo, s.Hi = append(s.Lo, lo), append(s.Hi, hi)
+		}
+		acc = append(acc, s)
+		length = append(length, figures.Series{Name: a.Label, X: steps(a.Steps), Y: a.Length})
+		clip = append(clip, figures.Series{Name: a.Label, X: steps(a.Steps), Y: percent(a.Clip)})
+		score = append(score, figures.Series{Name: a.Label, X: steps(a.TrainSteps), Y: percent(a.TrainScore)})
+	}
+	frame := func(title, y string) figures.Frame {
+		return figures.Frame{Title: title, XLabel: "RL step", YLabel: y}
+	}
+	png, err := figures.Lines(acc, figures.LinesOptions{Frame: frame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)"), Markers: true})
+	if err := save("accuracy_vs_step.png", "Greedy validation accuracy of each arm vs RL step; bands: 95% Wilson intervals over the validation prompts.", png, err); err != nil {
+		return nil, err
+	}
+	png, err = figures.Lines(score, figures.LinesOptions{Frame: frame("Training reward vs RL step", "mean rollout reward (%)")})
+	if err := save("train_reward_vs_step.png", "Mean reward of the rollouts of each RL step (temperature 0.7).", png, err); err != nil {
+		return nil, err
+	}
+	png, err = figures.Lines(length, figures.LinesOptions{Frame: frame("Response length vs RL step", "mean greedy response length (tokens)"), Markers: true})
+	if err := save("length_vs_step.png", "Mean length of the greedy validation responses vs RL step.", png, err); err != nil {
+		return nil, err
+	}
+	png, err = figures.Lines(clip, figures.LinesOptions{Frame: frame("Clip ratio vs RL step", "responses cut at the limit (%)"), Markers: true})
+	if err := save("clip_ratio_vs_step.png", "Share of greedy validation responses that hit the token limit without end-of-text.", png, err); err != nil {
+		return nil, err
+	}
+
+	// Per level after RL.
+	levelSet := map[int64]bool{}
+	for _, a := range arms {
+		for l := range a.Levels {
+			levelSet[l] = true
+		}
+	}
+	var levels []int64
+	for l := range levelSet {
+		levels = append(levels, l)
+	}
+	slices.Sort(levels)
+	if len(levels) > 0 {
+		groups := make([]string, len(levels))
+		for i, l := range levels {
+			groups[i] = fmt.Sprint(l)
+		}
+		var bars []figures.BarSeries
+		for _, a := range arms {
+			b := figures.BarSeries{Name: a.Label}
+			for _, l := range levels {
+				v := 0.0
+				if col := a.Levels[l]; len(col) > 0 && !math.IsNaN(col[len(col)-1]) {
+					v = 100 * col[len(col)-1]
+				}
+				b.Values = append(b.Values, v)
+			}
+			bars = append(bars, b)
+		}
+		unit := "level"
+		if task == "kk" {
+			unit = "people"
+		}
+		png, err = figures.Bars(groups, bars, figures.BarsOptions{Frame: figures.Frame{Title: "Accuracy per " + unit + " after RL",
+			XLabel: unit, YLabel: "accuracy (%)"}})
+		if err := save("accuracy_per_level.png", "Greedy accuracy per "+unit+" at each arm's last validation.", png, err); err != nil {
+			return nil, err
+		}
+	}
+
+	// Efficiency: what each arm spent (SFT samples + RL rollouts) against where it ended.
+	var x, y []float64
+	var labels []string
+	for _, a := range arms {
+		if len(a.Acc) == 0 {
+			continue
+		}
+		x = append(x, float64(a.SFTRows+a.Rollouts))
+		y = append(y, 100*a.Acc[len(a.Acc)-1])
+		labels = append(labels, a.Label)
+	}
+	if len(x) >= 2 {
+		png, err = figures.Scatter(x, y, figures.ScatterOptions{Frame: figures.Frame{Title: "Efficiency: samples spent vs accuracy",
+			XLabel: "SFT samples + RL rollouts", YLabel: "accuracy after RL (%)"}, Labels: labels, NoFit: true})
+		if err := save("efficiency.png", "Samples each arm consumed (SFT samples plus RL rollouts) against its final greedy accuracy.", png, err); err != nil {
+			return nil, err
+		}
+	}
+	return figs, nil
+}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -31,7 +31,7 @@ func accuracyTable(arms []armResult) string {
 	for s := range stepSet {
 		steps = append(steps, s)
 	}
-	sort.Slice(steps, func(i, j int) bool { return steps[i] < steps[j] })
+	slices.Sort(steps)
 	var b strings.Builder
 	b.WriteString("| arm |")
 	for _, s := range steps {
@@ -66,7 +66,7 @@ func levelTable(arms []armResult) string {
 	for l := range levelSet {
 		levels = append(levels, l)
 	}
-	sort.Slice(levels, func(i, j int) bool { return levels[i] < levels[j] })
+	slices.Sort(levels)
 	var b strings.Builder
 	b.WriteString("| arm | step |")
 	for _, l := range levels {

@@ -95,6 +95,13 @@ func TestReproduce(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
+	for _, f := range []string{"accuracy_vs_step.png", "accuracy_per_level.png", "length_vs_step.png", "efficiency.png"} {
+		if png, err := os.ReadFile(filepath.Join(out, "figures", f)); err != nil || !strings.HasPrefix(string(png), "\x89PNG") {
+			t.Errorf("figure %s: %v", f, err)
+		} else if !strings.Contains(string(md), "(figures/"+f+")") {
+			t.Errorf("report.md does not show %s", f)
+		}
+	}
 	rows, err := dataio.Read[ResultRow](filepath.Join(out, "results.parquet"))
 	if err != nil {
 		t.Fatal(err)
