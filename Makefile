@@ -21,8 +21,8 @@ data:
 
 test: deps
 	$(GO) vet ./...
-	PATH="$(TOOLS)/bin:$$PATH" R1LAB_NODE_MODULES="$(TOOLS)/node/node_modules" R1LAB_REQUIRE_INTEROP=1 \
-		$(GO) test ./...
+	PATH="$(TOOLS)/bin:$$PATH" R1LAB_NODE_MODULES="$(TOOLS)/node/node_modules" R1LAB_REQUIRE_INTEROP=1 R1LAB_REQUIRE_NOTEBOOKS=1 \
+		$(GO) test -timeout 30m ./...
 
 deps: deps-apt deps-go deps-node
 
@@ -45,3 +45,11 @@ deps-go:
 deps-node:
 	@[ -d "$(TOOLS)/node/node_modules/@duckdb/node-api" ] || \
 		npm install --prefix "$(TOOLS)/node" --no-audit --no-fund --loglevel=error $(DUCKDB_NODE)
+
+# Register the "Go (r1lab)" Jupyter kernel (GoNB and goimports at go.mod's versions) and check it.
+kernel:
+	$(GO) run ./cmd/r1lab kernel install --check
+
+# Execute every notebook headlessly and check outputs and figures.
+notebooks: deps
+	PATH="$(TOOLS)/bin:$$PATH" R1LAB_REQUIRE_NOTEBOOKS=1 $(GO) test -count=1 -v ./notebooks/

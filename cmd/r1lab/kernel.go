@@ -327,11 +327,11 @@ func kernelCheck(o kernelOptions, want string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if found == "" {
-		msg := fmt.Sprintf("Jupyter (%s) does not know the kernel %q: run r1lab kernel install", jupyter, notebooks.KernelName)
 		if o.prefix != "" {
-			msg += fmt.Sprintf(", and set JUPYTER_PATH=%s so that Jupyter looks under the prefix", filepath.Join(o.prefix, "share", "jupyter"))
+			return fmt.Errorf("Jupyter (%s) has no kernel %q: it does not look under %s; set JUPYTER_PATH=%s (or install without --prefix)",
+				jupyter, notebooks.KernelName, o.prefix, filepath.Join(o.prefix, "share", "jupyter"))
 		}
-		return errors.New(msg)
+		return fmt.Errorf("Jupyter (%s) has no kernel %q: run r1lab kernel install", jupyter, notebooks.KernelName)
 	}
 	if want != "" && !sameDir(found, want) {
 		return fmt.Errorf("Jupyter's kernel %q is %s, not %s: that one comes first on Jupyter's data path (jupyter --paths); "+

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -182,16 +183,13 @@ func TestKernelDir(t *testing.T) {
 
 // Without go or jupyter on PATH, install says what is missing and how to get it.
 func TestKernelInstallMissingTools(t *testing.T) {
+	goBin := goRootBin(t)
 	t.Setenv("PATH", t.TempDir())
 	code, _, errOut := runCLI("kernel", "install", "--prefix", t.TempDir())
 	if code != 1 || !strings.Contains(errOut, "go not found on PATH") {
 		t.Errorf("no go: exit %d, %q", code, errOut)
 	}
-	goDir, err := exec.LookPath(filepath.Join(goRootBin(t), "go"))
-	if err != nil {
-		t.Skip("no go binary to put on PATH")
-	}
-	t.Setenv("PATH", filepath.Dir(goDir))
+	t.Setenv("PATH", goBin)
 	code, _, errOut = runCLI("kernel", "install", "--prefix", t.TempDir())
 	if code != 1 || !strings.Contains(errOut, "jupyter not found on PATH") || !strings.Contains(errOut, "apt-get install") {
 		t.Errorf("no jupyter: exit %d, %q", code, errOut)
@@ -224,9 +222,16 @@ func TestKernelInstallAndCheck(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	// The module cache must hold the tools' modules (make deps-go downloads them).
-	if out, err := exec.Command("go", "mod", "download", "github.com/janpfeifer/gonb", "golang.org/x/tools").CombinedOutput(); err != nil {
-		t.Skipf("tool modules not downloadable: %v\n%s", err, out)
+	// The module cache must hold the tools' modules (make deps-go puts them there).
+	list := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/janpfeifer/gonb", "golang.org/x/tools")
+	list.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly")
+	dirsOut, err := list.Output()
+	if dirs := strings.Split(strings.TrimSpace(string(dirsOut)), "\n"); err != nil || len(dirs) != 2 || slices.Contains(dirs, "") {
+		msg := "the tools' modules are not in the module cache (run make deps-go)"
+		if required {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	data := t.TempDir()
 	t.Setenv("JUPYTER_DATA_DIR", data)
