@@ -14,7 +14,7 @@ DUCKDB_NODE   := @duckdb/node-api@1.5.6-r.1
 APT_PACKAGES  := jupyter-notebook jupyter-nbconvert python3-nbconvert python3-ipykernel \
                  jupyter-client python3-jupyter-client python3-torch libopenblas0-pthread
 
-.PHONY: data test deps deps-apt deps-go deps-node
+.PHONY: data test deps deps-apt deps-go deps-node kernel notebooks
 
 data:
 	$(GO) run ./cmd/r1lab data --task kk --out data/kk

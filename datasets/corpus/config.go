@@ -23,11 +23,13 @@ const (
 	ArithEpisode
 	// ArithFragment: a window of an ARITH teacher trace.
 	ArithFragment
+	// KKRoster: a copy drill, people and their roles, then the boxed answer.
+	KKRoster
 	// NumKinds is the number of document kinds.
 	NumKinds = iota
 )
 
-var kindNames = [NumKinds]string{"kk_semantics", "kk_episode", "kk_fragment", "arith_episode", "arith_fragment"}
+var kindNames = [NumKinds]string{"kk_semantics", "kk_episode", "kk_fragment", "arith_episode", "arith_fragment", "kk_roster"}
 
 // String returns the kind's name, e.g. "kk_episode".
 func (k Kind) String() string {
@@ -46,11 +48,12 @@ type Mix struct {
 	KKFragment    float64 // default 0.10
 	ArithEpisode  float64 // default 0.20
 	ArithFragment float64 // default 0.10
+	KKRoster      float64 // default 0.30 (short documents: about 5% of the words)
 }
 
 // weights returns the mix indexed by Kind.
 func (m Mix) weights() [NumKinds]float64 {
-	return [NumKinds]float64{m.KKSemantics, m.KKEpisode, m.KKFragment, m.ArithEpisode, m.ArithFragment}
+	return [NumKinds]float64{m.KKSemantics, m.KKEpisode, m.KKFragment, m.ArithEpisode, m.ArithFragment, m.KKRoster}
 }
 
 // Config sets what Generate writes. Start from DefaultConfig: a zero rate is
@@ -118,7 +121,7 @@ func DefaultConfig() Config {
 		Seed:  777,
 		Words: 1_000_000,
 		Mix: Mix{KKSemantics: 0.30, KKEpisode: 0.30, KKFragment: 0.10,
-			ArithEpisode: 0.20, ArithFragment: 0.10},
+			ArithEpisode: 0.20, ArithFragment: 0.10, KKRoster: 0.30},
 		MinPeople:        2,
 		MaxPeople:        6,
 		ArithLevels:      []int{1, 2, 3, 4, 5},

@@ -98,6 +98,8 @@ func (g *generator) document(kind Kind) (string, error) {
 		return g.kkFragment(), nil
 	case ArithEpisode:
 		return g.arithEpisode()
+	case KKRoster:
+		return g.kkRoster()
 	default:
 		return g.arithFragment()
 	}

@@ -150,7 +150,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestKindString(t *testing.T) {
-	for k, want := range []string{"kk_semantics", "kk_episode", "kk_fragment", "arith_episode", "arith_fragment", "Kind(5)"} {
+	for k, want := range []string{"kk_semantics", "kk_episode", "kk_fragment", "arith_episode", "arith_fragment", "kk_roster", "Kind(6)"} {
 		if got := Kind(k).String(); got != want {
 			t.Errorf("Kind(%d) = %q, want %q", k, got, want)
 		}

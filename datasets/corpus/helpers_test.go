@@ -36,6 +36,8 @@ func only(k Kind, n int) Config {
 		c.Mix.ArithEpisode = 1
 	case ArithFragment:
 		c.Mix.ArithFragment = 1
+	case KKRoster:
+		c.Mix.KKRoster = 1
 	}
 	return c
 }
