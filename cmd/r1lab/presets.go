@@ -18,10 +18,12 @@ type preset struct {
 	redistA  []string // r1lab redistill --mode a (decoding flags)
 	redistB  []string // r1lab redistill --mode b (buffer flags)
 	redistFT []string // the SFT flags of every redistill stage (the paper: as for the long-CoT set)
+	rlRedist []string // flags added to rl for the arms that start from re-distilled models (later ones win)
 }
 
 // presets by name, then task.
 var presets = map[string]map[string]preset{
+	"paper-cpu": {"kk": paperCPUKK},
 	"quick": {
 		"kk": {
 			about: "a smoke run of every stage in minutes: 3–5 people, 60 test puzzles, a base pre-trained on " +
@@ -47,6 +49,25 @@ var presets = map[string]map[string]preset{
 			redistFT: []string{"--epochs", "1", "--batch", "8", "--eval-data", ""},
 		},
 	},
+}
+
+// paperCPUKK is the K&K experiment sized for 2 CPU cores in about 90
+// minutes. What is scaled down, and why, is in about.
+var paperCPUKK = preset{
+	about: "the tiny model (0.26 M parameters) pre-trained on 1 M words; SFT pool 500 puzzles of 2–3 people " +
+		"(paper: 1,000), RL on 3–5 people (paper: 3–7), test 3–6 people, 30 per level, with 6 never trained on " +
+		"(paper: 4–8, 100 per level, 8 unseen); GRPO with 8 prompts × 8 samples per step (paper: 128 × 8), " +
+		"15 steps per cold-start arm and 10 per re-distilled arm (paper: about 125), responses up to 320 tokens " +
+		"(paper: 4,096); re-distilled B from the last 5 steps' buffer, up to 450 samples (paper: steps 115–125, 1,000)",
+	data:     []string{"--test", "3-6:30", "--train", "3-5:1000", "--sft", "2:100,3:400"},
+	pretrain: []string{"--words", "1000000", "--eval=false"},
+	sft:      []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},
+	rl: []string{"--steps", "15", "--prompts-per-step", "8", "--max-new", "320", "--val-every", "5",
+		"--val-batch", "40", "--checkpoint-every", "5", "--keep", "4"},
+	rlRedist: []string{"--steps", "10"},
+	redistA:  []string{"--max-new", "320", "--eval-batch", "50"},
+	redistB:  []string{"--last-steps", "5", "--n", "450"},
+	redistFT: []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},
 }
 
 // presetFor returns a preset, or an error listing the valid choices.
@@ -84,9 +105,9 @@ func (p preset) stages(out, task string, seed uint64) []stage {
 		return stage{name: name, dir: run(name), resumable: true, args: cat([]string{"sft", "--model", model("base"),
 			"--data", filepath.Join(data, set), "--out", run(name), "--seed", s}, p.sft)}
 	}
-	rlArm := func(name, from string) stage {
+	rlArm := func(name, from string, extra ...string) stage {
 		return stage{name: name, dir: run(name), resumable: true, needs: []string{from}, args: cat([]string{"rl", "--model", model(from),
-			"--data", data, "--out", run(name), "--seed", s}, p.rl)}
+			"--data", data, "--out", run(name), "--seed", s}, p.rl, extra)}
 	}
 	redist := func(name, mode string, extra ...string) stage {
 		return stage{name: name, dir: run(name), resumable: true, args: cat([]string{"redistill", "--mode", mode,
@@ -105,9 +126,9 @@ func (p preset) stages(out, task string, seed uint64) []stage {
 		redist("redistill-a", "a", cat([]string{"--policy", model("rl-long")}, p.redistA)...),
 		redist("redistill-b", "b", cat([]string{"--rl-run", run("rl-long")}, p.redistB)...),
 		withNeeds(redist("control", "control", "--b-set", filepath.Join(run("redistill-b"), "data")), "redistill-b"),
-		rlArm("rl-redistill-a", "redistill-a"),
-		rlArm("rl-redistill-b", "redistill-b"),
-		rlArm("rl-control", "control"),
+		rlArm("rl-redistill-a", "redistill-a", p.rlRedist...),
+		rlArm("rl-redistill-b", "redistill-b", p.rlRedist...),
+		rlArm("rl-control", "control", p.rlRedist...),
 		{name: "report", args: []string{"report", "--dir", out}},
 	}
 }

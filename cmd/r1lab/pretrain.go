@@ -39,6 +39,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	correct := fs.Float64("correct-rate", cc.CorrectRate, "share of K&K episodes in the corpus that are fully right (the base's quality dial)")
 	minP := fs.Int("corpus-min-people", cc.MinPeople, "fewest people in the corpus's K&K episodes")
 	maxP := fs.Int("corpus-max-people", cc.MaxPeople, "most people in the corpus's K&K episodes")
+	mix := fs.String("mix", "", "corpus document mix as kind=weight,… over the defaults ("+cc.Mix.String()+")")
 	doEval := fs.Bool("eval", true, "evaluate the base greedily on <kk-data>/rl/test.parquet when done")
 	valFrac := fs.Float64("val-fraction", 0.02, "share of packed sequences held out for the validation loss")
 	evalN := fs.Int("eval-limit", 100, "K&K test prompts to evaluate the base on, spread over levels (0: all)")
@@ -51,6 +52,13 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--val-fraction %v is not in [0, 1)", *valFrac)}
 	}
 	cc.Words, cc.Seed, cc.CorrectRate, cc.MinPeople, cc.MaxPeople = *words, *corpusSeed, *correct, *minP, *maxP
+	if *mix != "" {
+		m, err := corpus.ParseMix(*mix, cc.Mix)
+		if err != nil {
+			return usageError{err}
+		}
+		cc.Mix = m
+	}
 	tc := getTrain()
 	if err := errors.Join(cc.Validate(), tc.Validate()); err != nil {
 		return usageError{err}

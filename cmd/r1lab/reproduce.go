@@ -113,6 +113,10 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 			break
 		}
 	}
+	if _, done := st.Done["report"]; !done {
+		fmt.Fprintf(stdout, "reproduce: stopped after %s in %s (this process); continue with --resume\n", *only, time.Since(start).Round(time.Second))
+		return nil
+	}
 	fmt.Fprintf(stdout, "reproduce: %s in %s (this process); report: %s\n", *out, time.Since(start).Round(time.Second),
 		filepath.Join(*out, "report.md"))
 	return nil

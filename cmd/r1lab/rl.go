@@ -110,11 +110,12 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 	valBatch := fs.Int("val-batch", c.ValBatchSize, "test prompts decoded together")
 	genBatch := fs.Int("gen-batch", c.GenBatch, "responses sampled together (0: the whole step)")
 	ckpt := fs.Int("checkpoint-every", c.CheckpointEvery, "checkpoint every N steps (and at the end)")
+	keep := fs.Int("keep", c.Keep, "newest checkpoints kept (the sample-effect analyses read every kept one)")
 	seed := fs.Uint64("seed", c.Seed, "seed of the prompt shuffles and of every rollout")
 	return func() rl.Config {
 		c.Steps, c.PromptsPerStep, c.MaxNewTokens, c.Temperature = *steps, *prompts, *maxNew, *temp
 		c.LogRefKL, c.ValEvery, c.ValLimit, c.ValBatchSize, c.GenBatch = *logKL, *valEvery, *valLimit, *valBatch, *genBatch
-		c.CheckpointEvery, c.Seed = *ckpt, *seed
+		c.CheckpointEvery, c.Keep, c.Seed = *ckpt, *keep, *seed
 		g.GroupSize, g.Temperature, g.LearningRate, g.WarmupSteps = *group, *temp, *lr, *warmup
 		g.KLCoef, g.EntropyCoef, g.LossAgg, g.ScaleRewards = *kl, *entropy, *agg, *scale
 		g.PPOEpochs, g.MiniBatches = *epochs, *mini

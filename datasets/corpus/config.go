@@ -3,6 +3,8 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/r1lab/r1lab/datasets/arith"
 	"github.com/r1lab/r1lab/datasets/kk"
@@ -185,4 +187,46 @@ func (c Config) Validate() error {
 		return fmt.Errorf("corpus: MaxSentences %d and MaxPhrases %d must be at least 2", c.MaxSentences, c.MaxPhrases)
 	}
 	return nil
+}
+
+// Set sets the weight of the kind named name (Kind.String, e.g. "kk_roster").
+func (m *Mix) Set(name string, w float64) error {
+	ptrs := [NumKinds]*float64{&m.KKSemantics, &m.KKEpisode, &m.KKFragment, &m.ArithEpisode, &m.ArithFragment, &m.KKRoster}
+	for k := range ptrs {
+		if kindNames[k] == name {
+			*ptrs[k] = w
+			return nil
+		}
+	}
+	return fmt.Errorf("corpus: unknown document kind %q (known: %s)", name, strings.Join(kindNames[:], ", "))
+}
+
+// String renders the mix as kind=weight pairs, the form ParseMix reads.
+func (m Mix) String() string {
+	w := m.weights()
+	parts := make([]string, NumKinds)
+	for k := range w {
+		parts[k] = fmt.Sprintf("%s=%g", kindNames[k], w[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseMix reads "kind=weight,…" (e.g. "kk_roster=1,kk_episode=0.5") over
+// base: kinds not named keep base's weights.
+func ParseMix(s string, base Mix) (Mix, error) {
+	m := base
+	for _, part := range strings.Split(s, ",") {
+		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return base, fmt.Errorf("corpus: mix entry %q is not kind=weight", part)
+		}
+		w, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return base, fmt.Errorf("corpus: mix entry %q: %w", part, err)
+		}
+		if err := m.Set(name, w); err != nil {
+			return base, err
+		}
+	}
+	return m, nil
 }

@@ -156,3 +156,19 @@ func TestKindString(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMix(t *testing.T) {
+	base := DefaultConfig().Mix
+	m, err := ParseMix("kk_roster=1, arith_episode=0", base)
+	if err != nil || m.KKRoster != 1 || m.ArithEpisode != 0 || m.KKEpisode != base.KKEpisode {
+		t.Errorf("ParseMix = %+v, %v", m, err)
+	}
+	if back, err := ParseMix(m.String(), Mix{}); err != nil || back != m {
+		t.Errorf("String does not round-trip: %q → %+v, %v", m.String(), back, err)
+	}
+	for _, bad := range []string{"kk_roster", "kk_rooster=1", "kk_roster=x"} {
+		if _, err := ParseMix(bad, base); err == nil || !strings.Contains(err.Error(), strings.Split(bad, "=")[0]) {
+			t.Errorf("ParseMix(%q) error %v", bad, err)
+		}
+	}
+}
