@@ -28,6 +28,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	sftVal := fs.Float64("sft-val", 0.1, "fraction of the SFT pool held out for validation")
 	tmpl := fs.String("template", "qwen", "prompt template: qwen (the paper's chat template) or base")
 	teacherSeed := fs.Uint64("teacher-seed", 1234, "seed of the long-CoT teacher's phrasing")
+	namePool := fs.Int("name-pool", 0, "K&K: draw names from the first N of the 51 names (0: all, the paper's); a toy-scale option for models too small to copy names")
 	teacherWords := fs.Int("teacher-max-words", 0, "long-CoT length cap in words; longer traces are dropped (default: the task's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,6 +69,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		c.Teacher.Seed = *teacherSeed
+		c.Splits.NamePool = *namePool
 		if *teacherWords > 0 {
 			c.Teacher.MaxWords = *teacherWords
 		}

@@ -39,6 +39,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	correct := fs.Float64("correct-rate", cc.CorrectRate, "share of K&K episodes in the corpus that are fully right (the base's quality dial)")
 	minP := fs.Int("corpus-min-people", cc.MinPeople, "fewest people in the corpus's K&K episodes")
 	maxP := fs.Int("corpus-max-people", cc.MaxPeople, "most people in the corpus's K&K episodes")
+	namePool := fs.Int("corpus-name-pool", -1, "K&K names of the corpus from the first N of the 51 (-1: the --kk-data manifest's name pool; 0: all)")
 	mix := fs.String("mix", "", "corpus document mix as kind=weight,… over the defaults ("+cc.Mix.String()+")")
 	doEval := fs.Bool("eval", true, "evaluate the base greedily on <kk-data>/rl/test.parquet when done")
 	valFrac := fs.Float64("val-fraction", 0.02, "share of packed sequences held out for the validation loss")
@@ -52,6 +53,17 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("--val-fraction %v is not in [0, 1)", *valFrac)}
 	}
 	cc.Words, cc.Seed, cc.CorrectRate, cc.MinPeople, cc.MaxPeople = *words, *corpusSeed, *correct, *minP, *maxP
+	cc.NamePool = *namePool
+	if *namePool < 0 {
+		cc.NamePool = 0
+		if *kkData != "" {
+			var dc kk.DataConfig
+			if err := readManifestConfig(*kkData, "kk", &dc); err != nil {
+				return err
+			}
+			cc.NamePool = dc.Splits.NamePool
+		}
+	}
 	if *mix != "" {
 		m, err := corpus.ParseMix(*mix, cc.Mix)
 		if err != nil {

@@ -108,6 +108,9 @@ type Config struct {
 	// ("Question: … Answer: Let's think step by step.") instead of the Qwen
 	// chat template. Default 0.1.
 	BaseTemplateRate float64
+	// NamePool draws K&K names from the first NamePool of kk.CommonNames
+	// (see kk.FormatPool); it should match the data's. Default 0: all 51.
+	NamePool int
 	// MaxSentences caps the sentences of a semantics document (at least 2
 	// are written). Default 6.
 	MaxSentences int
@@ -179,6 +182,9 @@ func (c Config) Validate() error {
 		if _, err := arith.Spec(l); err != nil {
 			return fmt.Errorf("corpus: %w", err)
 		}
+	}
+	if err := kk.CheckNamePool(c.NamePool, max(c.MaxPeople, semMaxPeople)); err != nil {
+		return fmt.Errorf("corpus: %w", err)
 	}
 	if c.MaxCoTSteps < 0 {
 		return fmt.Errorf("corpus: negative MaxCoTSteps %d", c.MaxCoTSteps)

@@ -115,7 +115,7 @@ func (g *generator) puzzle() (kk.Puzzle, error) {
 	if err != nil {
 		return kk.Puzzle{}, err
 	}
-	p := kk.Format(g.doc, kk.SubSeed(g.c.Seed, tagNames+uint64(g.doc)), stmts)
+	p := kk.FormatPool(g.doc, kk.SubSeed(g.c.Seed, tagNames+uint64(g.doc)), stmts, g.c.NamePool)
 	if g.tr != nil {
 		g.tr.puzzles = append(g.tr.puzzles, p)
 	}

@@ -215,10 +215,15 @@ func (g *generator) statement(k int) kk.Statement {
 	}
 }
 
-// names draws k distinct names from kk.CommonNames.
+// names draws k distinct names from kk.CommonNames, or from its first
+// NamePool names.
 func (g *generator) names(k int) []string {
+	pool := len(kk.CommonNames)
+	if g.c.NamePool > 0 {
+		pool = g.c.NamePool
+	}
 	out := make([]string, k)
-	for i, j := range g.r.g.ChoiceNoReplace(len(kk.CommonNames), k) {
+	for i, j := range g.r.g.ChoiceNoReplace(pool, k) {
 		out[i] = kk.CommonNames[j]
 	}
 	return out

@@ -23,19 +23,45 @@ const (
 // panics if stmts fails Validate; check statements from outside the sampler
 // with Validate first.
 func Format(index int, formatterSeed uint64, stmts []Statement) Puzzle {
+	return FormatPool(index, formatterSeed, stmts, 0)
+}
+
+// FormatPool is Format with the names drawn from the first pool names of
+// CommonNames (0 or len(CommonNames): all of them, which is Format). A small
+// pool is r1lab's toy-scale option: a tiny model does not learn to copy
+// names out of a long prompt within a CPU budget (measured: no copying after
+// 400 pre-training steps), and with few names it need not copy, only notice
+// which of them occur. It panics if stmts fails Validate or the pool is
+// smaller than the number of people.
+func FormatPool(index int, formatterSeed uint64, stmts []Statement, pool int) Puzzle {
 	if err := Validate(stmts); err != nil {
 		panic(err)
 	}
-	return format(index, formatterSeed, stmts, Solve(stmts)[0])
+	return format(index, formatterSeed, stmts, Solve(stmts)[0], pool)
 }
 
-// format is Format without validation, for statements the sampler already
-// solved.
-func format(index int, formatterSeed uint64, stmts []Statement, solution []bool) Puzzle {
+// CheckNamePool returns an error unless pool names (0: all) can name
+// puzzles of up to maxPeople people.
+func CheckNamePool(pool, maxPeople int) error {
+	if pool == 0 {
+		return nil
+	}
+	if pool < maxPeople || pool > len(CommonNames) {
+		return fmt.Errorf("kk: name pool %d must be between the most people in a puzzle (%d) and %d", pool, maxPeople, len(CommonNames))
+	}
+	return nil
+}
+
+// format is FormatPool without validation, for statements the sampler
+// already solved.
+func format(index int, formatterSeed uint64, stmts []Statement, solution []bool, pool int) Puzzle {
 	n := len(stmts)
+	if pool <= 0 {
+		pool = len(CommonNames)
+	}
 	rng := nprand.New(formatterSeed)
 	names := make([]string, n)
-	for i, k := range rng.ChoiceNoReplace(len(CommonNames), n) {
+	for i, k := range rng.ChoiceNoReplace(pool, n) {
 		names[i] = CommonNames[k]
 	}
 	tmpls := make([]int, n)

@@ -6,12 +6,16 @@ package kk
 // mem-kk's rows 0..N-1 (test first, then train). Fewer than count puzzles
 // come back when the sampler gives some up (only 399 exist for 2 people).
 // It panics if CheckPeople(people) fails.
-func Generate(seed uint64, people, count int) []Puzzle {
+func Generate(seed uint64, people, count int) []Puzzle { return GeneratePool(seed, people, count, 0) }
+
+// GeneratePool is Generate with names from the first pool CommonNames (see
+// FormatPool; 0: all).
+func GeneratePool(seed uint64, people, count, pool int) []Puzzle {
 	s := NewSampler(seed, people)
 	all := s.SampleValid(count)
 	out := make([]Puzzle, len(all))
 	for i, stmts := range all {
-		out[i] = format(i, seed+uint64(i), stmts, Solve(stmts)[0])
+		out[i] = format(i, seed+uint64(i), stmts, Solve(stmts)[0], pool)
 	}
 	return out
 }

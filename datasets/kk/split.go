@@ -20,6 +20,10 @@ type SplitConfig struct {
 	// are mem-kk's test rows 0..99). Default: test {4..8: 100}, train
 	// {3..7: 2000}, SFT {2: 200, 3: 800}, validation fraction 0.1, shuffle seed 1234.
 	splits.Sizes
+	// NamePool draws names from the first NamePool of the 51 CommonNames
+	// instead of all of them (see FormatPool): r1lab's toy-scale option.
+	// Default 0: all names, the paper's data.
+	NamePool int `json:",omitempty"`
 }
 
 // DefaultSplits returns the paper's split sizes.
@@ -43,7 +47,18 @@ func perLevel(lo, hi, n int) map[int]int {
 }
 
 // Validate checks c for values BuildSplits cannot honour.
-func (c SplitConfig) Validate() error { return c.Sizes.Validate(CheckPeople) }
+func (c SplitConfig) Validate() error {
+	if err := c.Sizes.Validate(CheckPeople); err != nil {
+		return err
+	}
+	most := 0
+	for _, m := range []map[int]int{c.Test, c.Train, c.SFT} {
+		for l := range m {
+			most = max(most, l)
+		}
+	}
+	return CheckNamePool(c.NamePool, most)
+}
 
 // BuildSplits generates the puzzles of every split (see package splits for
 // why they are disjoint). Levels never share puzzles (different numbers of
@@ -53,7 +68,7 @@ func BuildSplits(c SplitConfig, progress func(level, puzzles int)) (*splits.Spli
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	gen := func(level, n int) ([]Puzzle, error) { return Generate(c.Seed, level, n), nil }
+	gen := func(level, n int) ([]Puzzle, error) { return GeneratePool(c.Seed, level, n, c.NamePool), nil }
 	return splits.Cut(c.Sizes, gen, Puzzle.StatementsRepr, progress)
 }
 
