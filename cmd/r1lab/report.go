@@ -64,7 +64,7 @@ type armResult struct {
 	ValN       int                  // validation prompts per evaluation
 	SFTRows    int                  // SFT samples of the cold start (0 for base)
 	Rollouts   int                  // RL responses sampled
-	WallS      float64              // SFT + RL wall seconds
+	WallS      float64              // SFT (not pre-training) + RL wall seconds
 	extra      map[string][]float64 // kept for other figures
 }
 
@@ -176,7 +176,10 @@ func collectArms(dir string, st reproduceState) ([]armResult, error) {
 			}
 			a.SFTRows = sftCfg.TrainRows
 		}
-		a.WallS = st.Done[info.Name].WallS + st.Done[info.ColdStart].WallS
+		a.WallS = st.Done[info.Name].WallS // pre-training is shared by every arm: not counted
+		if info.ColdStart != "base" {
+			a.WallS += st.Done[info.ColdStart].WallS
+		}
 		arms = append(arms, a)
 	}
 	return arms, nil

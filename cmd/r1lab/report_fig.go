@@ -59,7 +59,7 @@ func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
 	frame := func(title, y string) figures.Frame {
 		return figures.Frame{Title: title, XLabel: "RL step", YLabel: y}
 	}
-	png, err := figures.Lines(acc, figures.LinesOptions{Frame: frame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)"), Markers: true})
+	png, err := figures.Lines(acc, figures.LinesOptions{Frame: frame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)"), Markers: true, BandOpacity: 0.1})
 	if err := save("accuracy_vs_step.png", "Greedy validation accuracy of each arm vs RL step; bands: 95% Wilson intervals over the validation prompts.", png, err); err != nil {
 		return nil, err
 	}
