@@ -23,6 +23,7 @@ type preset struct {
 
 // presets by name, then task.
 var presets = map[string]map[string]preset{
+	"smoke":     {"kk": smokePreset},
 	"paper-cpu": {"kk": paperCPUKK},
 	"quick": {
 		"kk":    quickPreset("--test", "3-5:10", "--train", "3-5:100", "--sft", "2:30,3:70"),
@@ -49,6 +50,21 @@ var paperCPUKK = preset{
 	redistFT: []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},
 }
 
+// smokePreset runs every stage with the "micro" model in seconds, for tests
+// (the notebooks' shared run, the pipeline's own tests). Nothing is learned:
+// the re-distilled sets come out empty and their arms are skipped.
+var smokePreset = preset{
+	about:    "a test of the pipeline in seconds with the micro model (16-wide, 1 layer); nothing is learned",
+	data:     []string{"--test", "3:2", "--train", "3:8", "--sft", "2:6"},
+	pretrain: []string{"--size", "micro", "--words", "2000", "--eval=false", "--batch", "2"},
+	sft:      []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
+	rl: []string{"--steps", "2", "--prompts-per-step", "2", "--group", "2", "--max-new", "6", "--val-every", "1",
+		"--val-limit", "2", "--checkpoint-every", "1"},
+	redistA:  []string{"--max-new", "6"},
+	redistB:  []string{"--last-steps", "2", "--n", "4"},
+	redistFT: []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
+}
+
 // quickPreset is a smoke run of every stage in about ten minutes on 2
 // cores: a base pre-trained on 100k words, SFT on about 90 samples, 3 RL
 // steps of 4 prompts × 4 samples per arm. Its accuracies are noise; it shows
@@ -72,7 +88,7 @@ func quickPreset(data ...string) preset {
 func presetFor(name, task string) (preset, error) {
 	byTask, ok := presets[name]
 	if !ok {
-		return preset{}, fmt.Errorf("--preset %q: want quick or paper-cpu", name)
+		return preset{}, fmt.Errorf("--preset %q: want quick, paper-cpu or smoke", name)
 	}
 	p, ok := byTask[task]
 	if !ok {

@@ -22,7 +22,8 @@ exact command line is printed and saved in <out>/stages.json):
   rl-control → report (results.parquet, figures/*.png, report.md).
 Presets: quick (≤ 10 minutes on 2 cores: a smoke run of every stage, numbers not
 meaningful) and paper-cpu (sized to show the paper's effects on 2 cores in
-≤ 90 minutes; see report.md for what is scaled down). An interrupted run
+≤ 90 minutes; see report.md for what is scaled down); smoke runs every stage
+with a micro model in seconds (for tests). An interrupted run
 continues with --resume from its last finished stage (an unfinished stage
 resumes from its latest checkpoint).`
 
@@ -47,7 +48,7 @@ const stagesFile = "stages.json"
 
 func runReproduce(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("reproduce", reproduceSummary, stderr)
-	presetName := fs.String("preset", "quick", "quick or paper-cpu")
+	presetName := fs.String("preset", "quick", "quick, paper-cpu or smoke")
 	task := fs.String("task", "kk", "kk (Knights & Knaves, the paper's main task) or arith (the MATH stand-in)")
 	out := fs.String("out", "", "output directory (default runs/reproduce-<preset>-<task>)")
 	seed := fs.Uint64("seed", 1234, "seed of every stage (data, corpus, initial weights, shuffles, rollouts)")

@@ -10,20 +10,9 @@ import (
 	"github.com/r1lab/r1lab/datasets/dataio"
 )
 
-// microPreset runs every stage of the pipeline with the "micro" model in
-// seconds; nothing is learned, so the re-distilled sets come out empty and
-// their arms are skipped, which is part of what this test checks.
-var microPreset = preset{
-	about:    "test",
-	data:     []string{"--test", "3:2", "--train", "3:8", "--sft", "2:6"},
-	pretrain: []string{"--size", "micro", "--words", "2000", "--eval=false", "--batch", "2"},
-	sft:      []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
-	rl: []string{"--steps", "2", "--prompts-per-step", "2", "--group", "2", "--max-new", "6", "--val-every", "1",
-		"--val-limit", "2", "--checkpoint-every", "1"},
-	redistA:  []string{"--max-new", "6"},
-	redistB:  []string{"--last-steps", "2", "--n", "4"},
-	redistFT: []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
-}
+// microPreset is the smoke preset, under a name tests can register and
+// remove without touching the shipped table.
+var microPreset = smokePreset
 
 func readState(t *testing.T, out string) reproduceState {
 	t.Helper()
