@@ -85,12 +85,36 @@ func newHarness(t *testing.T) *harness {
 	return &harness{runner: Runner{Jupyter: jupyter, JupyterPath: data, CellTimeout: 5 * time.Minute}}
 }
 
+// smokePreset is the `r1lab reproduce` preset of the experiment the tests
+// share: every stage of the paper's pipeline with the micro model, in
+// seconds. Nothing is learned, so the re-distilled sets come out empty and
+// their arms are skipped, a case the notebooks must handle anyway.
+const smokePreset = "smoke"
+
 // sharedRun returns the run directory every notebook is pointed at
-// (R1LAB_RUN_DIR). The notebooks so far (00, 01) need nothing in it but
-// write their figures to its figures/ folder; notebooks that read a run's
-// files will get a small run produced here, once, for all of them.
+// (R1LAB_RUN_DIR): the notebooks write their figures to its figures/ folder,
+// and the ones that analyse an experiment read its experiment/ folder (see
+// ExperimentEnv), which sharedRun fills first, once for all of them, with
+// `r1lab reproduce --preset smoke`.
 func sharedRun(t *testing.T) string {
-	return t.TempDir()
+	t.Helper()
+	dir := t.TempDir()
+	ctx := testContext(t)
+	start := time.Now()
+	bin := filepath.Join(t.TempDir(), "r1lab")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/r1lab")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/r1lab: %v\n%s", err, out)
+	}
+	exp := filepath.Join(dir, "experiment")
+	cmd := exec.CommandContext(ctx, bin, "reproduce", "--preset", smokePreset, "--out", exp)
+	cmd.WaitDelay = 10 * time.Second
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("r1lab reproduce --preset %s --out %s: %v\n%s", smokePreset, exp, err, Tail(string(out), 30))
+	}
+	t.Logf("shared experiment (r1lab reproduce --preset %s) built in %s", smokePreset, time.Since(start).Round(100*time.Millisecond))
+	return dir
 }
 
 func testContext(t *testing.T) context.Context {
@@ -123,7 +147,8 @@ func TestNotebooks(t *testing.T) {
 	h := newHarness(t)
 	runDir := sharedRun(t)
 	out := t.TempDir()
-	h.runner.Env = []string{RunDirEnv + "=" + runDir}
+	// Set both, so that a developer's own R1LAB_EXPERIMENT is not what the notebooks test.
+	h.runner.Env = []string{RunDirEnv + "=" + runDir, ExperimentEnv + "=" + filepath.Join(runDir, "experiment")}
 	for _, path := range notebookFiles(t) {
 		t.Run(strings.TrimSuffix(path, ".ipynb"), func(t *testing.T) {
 			res, err := h.runner.Execute(testContext(t), path, out)

@@ -26,6 +26,13 @@ const KernelDisplayName = "Go (r1lab)"
 // this folder (the repository's git-ignored runs/).
 const RunDirEnv = "R1LAB_RUN_DIR"
 
+// ExperimentEnv names the environment variable that points the notebooks
+// that analyse the paper's experiment (02 onwards) at a `r1lab reproduce`
+// output directory. Unset, they use $R1LAB_RUN_DIR/experiment, and run
+// `r1lab reproduce` into it (preset $R1LAB_PRESET, default quick) when it
+// holds no experiment yet.
+const ExperimentEnv = "R1LAB_EXPERIMENT"
+
 // KernelSpec is a Jupyter kernel.json.
 type KernelSpec struct {
 	Argv          []string          `json:"argv"`

@@ -54,15 +54,17 @@ var paperCPUKK = preset{
 // (the notebooks' shared run, the pipeline's own tests). Nothing is learned:
 // the re-distilled sets come out empty and their arms are skipped.
 var smokePreset = preset{
-	about:    "a test of the pipeline in seconds with the micro model (16-wide, 1 layer); nothing is learned",
-	data:     []string{"--test", "3:2", "--train", "3:8", "--sft", "2:6"},
-	pretrain: []string{"--size", "micro", "--words", "2000", "--eval=false", "--batch", "2"},
-	sft:      []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
-	rl: []string{"--steps", "2", "--prompts-per-step", "2", "--group", "2", "--max-new", "6", "--val-every", "1",
-		"--val-limit", "2", "--checkpoint-every", "1"},
-	redistA:  []string{"--max-new", "6"},
+	about: "a test of the pipeline and its analyses in seconds: the micro model on 3–5 people, 12 test puzzles, " +
+		"3 RL steps of 2 prompts × 4 responses per arm; nothing is learned, so accuracies are 0 and the " +
+		"re-distilled sets come out empty (their arms are skipped)",
+	data:     []string{"--test", "3-5:4", "--train", "3-5:8", "--sft", "2:6,3:6"},
+	pretrain: []string{"--size", "micro", "--words", "2000", "--corpus-max-people", "5", "--eval=false", "--batch", "2"},
+	sft:      []string{"--epochs", "1", "--batch", "4", "--eval-data", ""},
+	rl: []string{"--steps", "3", "--prompts-per-step", "2", "--group", "4", "--max-new", "16", "--val-every", "1",
+		"--val-limit", "0", "--checkpoint-every", "1", "--keep", "4"},
+	redistA:  []string{"--max-new", "16"},
 	redistB:  []string{"--last-steps", "2", "--n", "4"},
-	redistFT: []string{"--epochs", "1", "--batch", "2", "--eval-data", ""},
+	redistFT: []string{"--epochs", "1", "--batch", "4", "--eval-data", ""},
 }
 
 // quickPreset is a smoke run of every stage in about ten minutes on 2

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/r1lab/r1lab/datasets/arith"
 	"github.com/r1lab/r1lab/datasets/corpus"
@@ -30,6 +31,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the run in --out from its latest checkpoint")
 	size := fs.String("size", "tiny", "model size: tiny (CPU), small or medium (GPU)")
 	initSeed := fs.Uint64("init-seed", 1, "seed of the model's initial weights")
+	initModel := fs.String("init-model", "", "start from this model directory's weights instead of a fresh --size model (a curriculum's second phase)")
 	seqLen := fs.Int("seq", 512, "training window length: whole corpus documents are packed into windows of at most this many tokens")
 	kkData := fs.String("kk-data", "data/kk", "K&K data directory whose puzzles the corpus must avoid ('' for none)")
 	arithData := fs.String("arith-data", "", "ARITH data directory whose problems the corpus must avoid")
@@ -101,21 +103,32 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "corpus: %d documents, %d tokens → %d windows of ≤ %d (%d held out)\n",
 		len(docs), nTokens, len(seqs), *seqLen, nVal)
 
-	// Model.
-	mc, err := lm.ConfigForSize(*size, tok.VocabSize())
-	if err != nil {
-		return usageError{err}
+	// Model: fresh, or the weights of an earlier phase.
+	var m *lm.Model
+	if *initModel != "" {
+		var mtok *tokenizer.Tokenizer
+		if m, mtok, err = modeldir.Load(*initModel); err != nil {
+			return err
+		}
+		if !slices.Equal(mtok.Tokens(), tok.Tokens()) {
+			return fmt.Errorf("--init-model %s: its tokenizer is not the corpus's (%d and %d tokens)", *initModel, mtok.VocabSize(), tok.VocabSize())
+		}
+	} else {
+		mc, err := lm.ConfigForSize(*size, tok.VocabSize())
+		if err != nil {
+			return usageError{err}
+		}
+		if m, err = lm.New(mc, *initSeed); err != nil {
+			return err
+		}
 	}
+	mc := m.Config
 	if *seqLen > mc.MaxSeqLen {
 		return usageError{fmt.Errorf("--seq %d exceeds the model's maximum length %d", *seqLen, mc.MaxSeqLen)}
 	}
-	m, err := lm.New(mc, *initSeed)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(stderr, "model: %s, %d parameters\n", *size, m.NumParams())
 	if err := writeJSON(filepath.Join(*out, "config.json"), map[string]any{
-		"command": "pretrain", "size": *size, "model": mc, "init_seed": *initSeed, "seq_len": *seqLen,
+		"command": "pretrain", "size": *size, "init_model": *initModel, "model": mc, "init_seed": *initSeed, "seq_len": *seqLen,
 		"corpus": cc, "trainer": tc, "val_fraction": *valFrac, "kk_data": *kkData, "arith_data": *arithData,
 		"tokenizer_vocab": tok.VocabSize(),
 	}); err != nil {

@@ -102,8 +102,8 @@ func TestReproduce(t *testing.T) {
 		}
 	}
 	for _, arm := range []string{"rl-base", "rl-short", "rl-long"} {
-		if perArm[arm] != 3 { // steps 0, 1, 2
-			t.Errorf("results.parquet: %d accuracy rows for %s, want 3", perArm[arm], arm)
+		if perArm[arm] != 4 { // steps 0, 1, 2, 3
+			t.Errorf("results.parquet: %d accuracy rows for %s, want 4", perArm[arm], arm)
 		}
 	}
 }
