@@ -117,3 +117,11 @@ func TestRLKill9Resume(t *testing.T) {
 		}
 	}
 }
+
+// at returns col[i], NaN out of range.
+func at(col []float64, i int) float64 {
+	if i < len(col) {
+		return col[i]
+	}
+	return math.NaN()
+}

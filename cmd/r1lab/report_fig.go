@@ -4,15 +4,14 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"slices"
 
+	"github.com/r1lab/r1lab/analysis/experiment"
 	"github.com/r1lab/r1lab/analysis/figures"
-	"github.com/r1lab/r1lab/analysis/stats"
 )
 
 // reportFigures draws the report's figures into dir/figures and returns them
 // in report order.
-func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
+func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, error) {
 	var figs []figure
 	save := func(name, caption string, png []byte, err error) error {
 		if err != nil {
@@ -43,15 +42,7 @@ func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
 	// Accuracy vs RL step, with 95% Wilson intervals over the validation prompts.
 	var acc, length, clip, score []figures.Series
 	for _, a := range arms {
-		s := figures.Series{Name: a.Label, X: steps(a.Steps), Y: percent(a.Acc)}
-		for _, v := range a.Acc {
-			lo, hi := math.NaN(), math.NaN()
-			if iv, err := stats.Wilson(int(math.Round(v*float64(a.ValN))), a.ValN, 0.95); err == nil {
-				lo, hi = 100*iv.Lo, 100*iv.Hi
-			}
-			s.Lo, s.Hi = append(s.Lo, lo), append(s.Hi, hi)
-		}
-		acc = append(acc, s)
+		acc = append(acc, a.AccuracySeries())
 		length = append(length, figures.Series{Name: a.Label, X: steps(a.Steps), Y: a.Length})
 		clip = append(clip, figures.Series{Name: a.Label, X: steps(a.Steps), Y: percent(a.Clip)})
 		score = append(score, figures.Series{Name: a.Label, X: steps(a.TrainSteps), Y: percent(a.TrainScore)})
@@ -77,17 +68,7 @@ func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
 	}
 
 	// Per level after RL.
-	levelSet := map[int64]bool{}
-	for _, a := range arms {
-		for l := range a.Levels {
-			levelSet[l] = true
-		}
-	}
-	var levels []int64
-	for l := range levelSet {
-		levels = append(levels, l)
-	}
-	slices.Sort(levels)
+	levels := experiment.Levels(arms)
 	if len(levels) > 0 {
 		groups := make([]string, len(levels))
 		for i, l := range levels {
@@ -120,11 +101,8 @@ func reportFigures(dir, task string, arms []armResult) ([]figure, error) {
 	var x, y []float64
 	var labels []string
 	for _, a := range arms {
-		if len(a.Acc) == 0 {
-			continue
-		}
 		x = append(x, float64(a.SFTRows+a.Rollouts))
-		y = append(y, 100*a.Acc[len(a.Acc)-1])
+		y = append(y, 100*a.After())
 		labels = append(labels, a.Label)
 	}
 	if len(x) >= 2 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/r1lab/r1lab/analysis/experiment"
 )
 
 // figure is one figure of the report: its file (relative to the report) and caption.
@@ -20,18 +22,13 @@ func pct(v float64) string {
 }
 
 // accuracyTable is the accuracy of every arm at every validation step, as a Markdown table.
-func accuracyTable(arms []armResult) string {
-	stepSet := map[int64]bool{}
-	for _, a := range arms {
-		for _, s := range a.Steps {
-			stepSet[s] = true
-		}
-	}
+func accuracyTable(arms []experiment.ArmResult) string {
 	var steps []int64
-	for s := range stepSet {
-		steps = append(steps, s)
+	for _, a := range arms {
+		steps = append(steps, a.Steps...)
 	}
 	slices.Sort(steps)
+	steps = slices.Compact(steps)
 	var b strings.Builder
 	b.WriteString("| arm |")
 	for _, s := range steps {
@@ -42,10 +39,8 @@ func accuracyTable(arms []armResult) string {
 		fmt.Fprintf(&b, "| %s |", a.Label)
 		for _, s := range steps {
 			v := math.NaN()
-			for i, as := range a.Steps {
-				if as == s {
-					v = a.Acc[i]
-				}
+			if i := slices.Index(a.Steps, s); i >= 0 {
+				v = a.Acc[i]
 			}
 			fmt.Fprintf(&b, " %s |", pct(v))
 		}
@@ -55,18 +50,8 @@ func accuracyTable(arms []armResult) string {
 }
 
 // levelTable is each arm's accuracy per level before RL and at its last validation.
-func levelTable(arms []armResult) string {
-	levelSet := map[int64]bool{}
-	for _, a := range arms {
-		for l := range a.Levels {
-			levelSet[l] = true
-		}
-	}
-	var levels []int64
-	for l := range levelSet {
-		levels = append(levels, l)
-	}
-	slices.Sort(levels)
+func levelTable(arms []experiment.ArmResult) string {
+	levels := experiment.Levels(arms)
 	var b strings.Builder
 	b.WriteString("| arm | step |")
 	for _, l := range levels {
@@ -81,11 +66,7 @@ func levelTable(arms []armResult) string {
 		for _, i := range rows {
 			fmt.Fprintf(&b, "| %s | %d |", a.Label, a.Steps[i])
 			for _, l := range levels {
-				v := math.NaN()
-				if col, ok := a.Levels[l]; ok {
-					v = col[i]
-				}
-				fmt.Fprintf(&b, " %s |", pct(v))
+				fmt.Fprintf(&b, " %s |", pct(a.LevelAcc(l, i)))
 			}
 			fmt.Fprintf(&b, " %s |\n", pct(a.Acc[i]))
 		}
@@ -95,29 +76,22 @@ func levelTable(arms []armResult) string {
 
 // efficiencyTable is the paper's efficiency comparison: what each arm spent
 // (SFT samples, RL rollouts, wall time) for the accuracy it reached.
-func efficiencyTable(arms []armResult) string {
+func efficiencyTable(arms []experiment.ArmResult) string {
 	var b strings.Builder
 	b.WriteString("| arm | SFT samples | RL steps | RL rollouts | accuracy before RL | accuracy after RL | best | SFT + RL wall (s) |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, a := range arms {
-		if len(a.Acc) == 0 {
-			continue
-		}
-		best := math.Inf(-1)
-		for _, v := range a.Acc {
-			best = math.Max(best, v)
-		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %.0f |\n", a.Label, a.SFTRows, len(a.TrainSteps), a.Rollouts,
-			pct(a.Acc[0]), pct(a.Acc[len(a.Acc)-1]), pct(best), a.WallS)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %.0f |\n", a.Label, a.SFTRows, a.RLSteps(), a.Rollouts,
+			pct(a.Before()), pct(a.After()), pct(a.Best()), a.WallS)
 	}
 	return b.String()
 }
 
 // reportMarkdown writes report.md: settings, tables, figures, commands.
-func reportMarkdown(dir string, st reproduceState, arms []armResult, figs []figure) string {
-	p, _ := presetFor(st.Preset, st.Task)
+func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs []figure) string {
+	p, _ := presetFor(e.Preset, e.Task)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# r1lab reproduce: preset %s, task %s, seed %d\n\n", st.Preset, st.Task, st.Seed)
+	fmt.Fprintf(&b, "# r1lab reproduce: preset %s, task %s, seed %d\n\n", e.Preset, e.Task, e.Seed)
 	fmt.Fprintf(&b, "Scale: %s.\n\n", p.about)
 	b.WriteString("Accuracies are greedy validation correctness (%) on the run's test prompts " +
 		"(the same prompts for every arm), as verl's `val/test_correctness`. Step 0 is the cold-start model before RL.\n\n")
@@ -131,20 +105,17 @@ func reportMarkdown(dir string, st reproduceState, arms []armResult, figs []figu
 		}
 	}
 	b.WriteString("## Stages\n\n| stage | wall (s) | command |\n|---|---:|---|\n")
-	total := 0.0
-	for _, name := range st.Stages {
-		rec, ok := st.Done[name]
-		if !ok {
+	for _, name := range e.Stages {
+		rec, ok := e.Done[name]
+		switch {
+		case !ok:
 			fmt.Fprintf(&b, "| %s | – | not run |\n", name)
-			continue
-		}
-		total += rec.WallS
-		if rec.Skipped != "" {
+		case rec.Skipped != "":
 			fmt.Fprintf(&b, "| %s | %.0f | skipped: %s |\n", name, rec.WallS, rec.Skipped)
-			continue
+		default:
+			fmt.Fprintf(&b, "| %s | %.0f | `r1lab %s` |\n", name, rec.WallS, strings.ReplaceAll(shellJoin(rec.Args), "|", `\|`))
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | `r1lab %s` |\n", name, rec.WallS, strings.ReplaceAll(shellJoin(rec.Args), "|", `\|`))
 	}
-	fmt.Fprintf(&b, "\nTotal wall time of the finished stages: %.1f minutes.\n", total/60)
+	fmt.Fprintf(&b, "\nTotal wall time of the finished stages: %.1f minutes.\n", e.TotalWallS()/60)
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/r1lab/r1lab/analysis/experiment"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/redistill"
 )
@@ -28,23 +29,12 @@ continues with --resume from its last finished stage (an unfinished stage
 resumes from its latest checkpoint).`
 
 // stageRecord is what stages.json keeps about a finished stage.
-type stageRecord struct {
-	Args     []string  `json:"args"`
-	Skipped  string    `json:"skipped,omitempty"` // why the stage produced nothing (an empty re-distilled set)
-	WallS    float64   `json:"wall_s"`
-	Finished time.Time `json:"finished"`
-}
+type stageRecord = experiment.StageRecord
 
 // reproduceState is <out>/stages.json.
-type reproduceState struct {
-	Preset string                 `json:"preset"`
-	Task   string                 `json:"task"`
-	Seed   uint64                 `json:"seed"`
-	Stages []string               `json:"stages"` // every stage, in order
-	Done   map[string]stageRecord `json:"done"`
-}
+type reproduceState = experiment.State
 
-const stagesFile = "stages.json"
+const stagesFile = experiment.StagesFile
 
 func runReproduce(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("reproduce", reproduceSummary, stderr)
@@ -81,7 +71,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	for _, s := range stages {
 		if rec, ok := st.Done[s.name]; ok {
 			fmt.Fprintf(stdout, "== %s: done earlier (%.0f s)\n", s.name, rec.WallS)
-		} else if why := st.skippedNeed(s); why != "" {
+		} else if why := skippedNeed(st, s); why != "" {
 			st.Done[s.name] = stageRecord{Skipped: why, Finished: time.Now().UTC()}
 			if err := writeJSON(filepath.Join(*out, stagesFile), st); err != nil {
 				return err
@@ -175,7 +165,7 @@ type stage struct {
 }
 
 // skippedNeed says why s must be skipped ("" when it can run).
-func (st reproduceState) skippedNeed(s stage) string {
+func skippedNeed(st reproduceState, s stage) string {
 	for _, n := range s.needs {
 		if rec, ok := st.Done[n]; ok && rec.Skipped != "" {
 			return "needs " + n + ", which was skipped"

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/analysis/experiment"
 )
 
 // microPreset is the smoke preset, under a name tests can register and
@@ -91,7 +91,7 @@ func TestReproduce(t *testing.T) {
 			t.Errorf("report.md does not show %s", f)
 		}
 	}
-	rows, err := dataio.Read[ResultRow](filepath.Join(out, "results.parquet"))
+	rows, err := experiment.ReadResults(out)
 	if err != nil {
 		t.Fatal(err)
 	}
