@@ -50,11 +50,28 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 	frame := func(title, y string) figures.Frame {
 		return figures.Frame{Title: title, XLabel: "RL step", YLabel: y}
 	}
-	png, err := figures.Lines(acc, figures.LinesOptions{Frame: frame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)"), Markers: true, BandOpacity: 0.1})
+	// Percentages start at 0: an all-zero toy run would otherwise get an axis
+	// from −1 to 1, and a reward below 0 reads as a bug.
+	pctFrame := func(title, y string, ss []figures.Series) figures.Frame {
+		f := frame(title, y)
+		top := 10.0
+		for _, s := range ss {
+			for _, vs := range [][]float64{s.Y, s.Hi} {
+				for _, v := range vs {
+					if !math.IsNaN(v) {
+						top = math.Max(top, math.Min(100, 1.1*v))
+					}
+				}
+			}
+		}
+		f.YRange = [2]float64{0, top}
+		return f
+	}
+	png, err := figures.Lines(acc, figures.LinesOptions{Frame: pctFrame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)", acc), Markers: true, BandOpacity: 0.1})
 	if err := save("accuracy_vs_step.png", "Greedy validation accuracy of each arm vs RL step; bands: 95% Wilson intervals over the validation prompts.", png, err); err != nil {
 		return nil, err
 	}
-	png, err = figures.Lines(score, figures.LinesOptions{Frame: frame("Training reward vs RL step", "mean rollout reward (%)")})
+	png, err = figures.Lines(score, figures.LinesOptions{Frame: pctFrame("Training reward vs RL step", "mean rollout reward (%)", score)})
 	if err := save("train_reward_vs_step.png", "Mean reward of the rollouts of each RL step (temperature 0.7).", png, err); err != nil {
 		return nil, err
 	}
@@ -62,7 +79,7 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 	if err := save("length_vs_step.png", "Mean length of the greedy validation responses vs RL step.", png, err); err != nil {
 		return nil, err
 	}
-	png, err = figures.Lines(clip, figures.LinesOptions{Frame: frame("Clip ratio vs RL step", "responses cut at the limit (%)"), Markers: true})
+	png, err = figures.Lines(clip, figures.LinesOptions{Frame: pctFrame("Clip ratio vs RL step", "responses cut at the limit (%)", clip), Markers: true})
 	if err := save("clip_ratio_vs_step.png", "Share of greedy validation responses that hit the token limit without end-of-text.", png, err); err != nil {
 		return nil, err
 	}
