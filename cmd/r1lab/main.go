@@ -36,6 +36,7 @@ func init() {
 		"rl":        {"GRPO on a task's RL prompts (the paper's recipe): rollouts, rewards, validation, replay buffer", runRL},
 		"bench":     {"training and decoding throughput, side by side with a PyTorch CPU peer", runBench},
 		"kernel":    {"install or check the Jupyter kernel (GoNB) that runs the notebooks", runKernel},
+		"effect":    {"the sample-effect analyses of a reproduce run: SE vs ΔAcc, rankings, RL checkpoints", runEffect},
 	}
 }
 
