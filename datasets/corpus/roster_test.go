@@ -51,4 +51,3 @@ func TestKKRoster(t *testing.T) {
 	// Half are told in order; a shuffle can also come out in order (1/n! for n people).
 	checkRate(t, "facts in order", inOrder, len(docs), want)
 }
-
