@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // preset sizes every stage of `r1lab reproduce`: the extra flags each
@@ -94,7 +96,12 @@ func presetFor(name, task string) (preset, error) {
 	}
 	p, ok := byTask[task]
 	if !ok {
-		return preset{}, fmt.Errorf("--task %q: want kk or arith", task)
+		var tasks []string
+		for t := range byTask {
+			tasks = append(tasks, t)
+		}
+		slices.Sort(tasks)
+		return preset{}, fmt.Errorf("--task %q: preset %s is defined for %s", task, name, strings.Join(tasks, " and "))
 	}
 	return p, nil
 }

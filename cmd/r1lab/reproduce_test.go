@@ -107,3 +107,20 @@ func TestReproduce(t *testing.T) {
 		}
 	}
 }
+
+func TestReproduceBadFlags(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--preset", "huge"}, `--preset "huge"`},
+		{[]string{"--preset", "paper-cpu", "--task", "arith"}, "preset paper-cpu is defined for kk"},
+		{[]string{"--preset", "smoke", "--until", "nope"}, `--until "nope"`},
+	} {
+		code, _, stderr := runCLI(append([]string{"reproduce", "--out", out}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || exists(out) {
+			t.Errorf("reproduce %v: exit %d, %q (want %q, nothing written)", tc.args, code, stderr, tc.want)
+		}
+	}
+}
