@@ -11,7 +11,7 @@
 //     gradient of the length-normalised response log-likelihood (the negative per-sequence SFT
 //     loss, lm.SequenceNLL; response tokens only, temperature 1);
 //   - sample effect SE(z) = ⟨g, s(z)⟩: one SGD step of size η on z changes the expected reward
-//     by η·SE(z) + O(η²). A dataset's SE is the mean of its samples' ([Mean]).
+//     by η·SE(z) + O(η²). A dataset's SE is the mean of its samples' (stats.Mean).
 //
 // In kernel form SE(z) = E_{z'~test,π}[(r(z') − b)·K(z', z)] with the empirical NTK
 // K(z', z) = ⟨∇log π(z'), ∇log π(z)⟩; "linearisation" is the assumption that K stays constant

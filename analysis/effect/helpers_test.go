@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/r1lab/r1lab/analysis/stats"
 	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
@@ -103,7 +104,7 @@ func randomRollouts(rng *rand.Rand, groups, perGroup, vocab int) []Rollout {
 }
 
 func pearson(a, b []float64) float64 {
-	ma, mb := Mean(a), Mean(b)
+	ma, mb := stats.Mean(a), stats.Mean(b)
 	var sab, saa, sbb float64
 	for i := range a {
 		da, db := a[i]-ma, b[i]-mb

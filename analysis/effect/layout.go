@@ -105,16 +105,3 @@ func Dot(a, b []float64) float64 {
 
 // Norm is the Euclidean norm ‖a‖.
 func Norm(a []float64) float64 { return math.Sqrt(Dot(a, a)) }
-
-// Mean is the arithmetic mean of xs (NaN for none): a dataset's sample effect is the mean of
-// its samples' SE.
-func Mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}

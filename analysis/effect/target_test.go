@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/r1lab/r1lab/analysis/stats"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -260,7 +261,7 @@ func TestTargetAtOtherCheckpointDiffers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		means = append(means, Mean(se))
+		means = append(means, stats.Mean(se))
 	}
 	if means[0] == means[1] || math.IsNaN(means[0]) {
 		t.Errorf("dataset SE at two checkpoints: %v", means)

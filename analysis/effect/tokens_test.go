@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/analysis/stats"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -59,7 +60,7 @@ func TestPerPosition(t *testing.T) {
 	opts.BatchSize = 3
 	e, eRef := newEstimator(t, cur, opts), newEstimator(t, ref, opts)
 	pairs := randomPairs(rand.New(rand.NewPCG(27, 28)), 5, vocab, 2, 9, 1, 7)
-	stats, err := e.TokenStats(pairs)
+	tokStats, err := e.TokenStats(pairs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,12 +75,12 @@ func TestPerPosition(t *testing.T) {
 	changed := 0
 	for i, p := range pairs {
 		ls, lsRef := hostLogSoftmax(t, cur, p), hostLogSoftmax(t, ref, p)
-		st, df := stats[i], diffs[i]
+		st, df := tokStats[i], diffs[i]
 		if len(st.LogProbs) != len(p.Response) || len(df.KL) != len(p.Response) {
 			t.Fatalf("pair %d: %d/%d positions for a response of %d", i, len(st.LogProbs), len(df.KL), len(p.Response))
 		}
-		if d := math.Abs(Mean(st.LogProbs) - lls[i]); d > 1e-12 {
-			t.Errorf("pair %d: mean token log-prob %g ≠ LogLikelihoods %g", i, Mean(st.LogProbs), lls[i])
+		if d := math.Abs(stats.Mean(st.LogProbs) - lls[i]); d > 1e-12 {
+			t.Errorf("pair %d: mean token log-prob %g ≠ LogLikelihoods %g", i, stats.Mean(st.LogProbs), lls[i])
 		}
 		for j, y := range p.Response {
 			row, rowRef := ls[len(p.Prompt)-1+j], lsRef[len(p.Prompt)-1+j]

@@ -19,17 +19,19 @@ const MetricsFile = "metrics.parquet"
 // names ("critic/score/mean", "val/test_correctness/kk", …), NaN where a step
 // has no value.
 type Metrics struct {
-	Steps []int64
-	Cols  map[string][]float64
+	Source string // the file read
+	Steps  []int64
+	Cols   map[string][]float64
 }
 
 // ReadMetrics reads runDir/metrics.parquet.
 func ReadMetrics(runDir string) (*Metrics, error) {
-	steps, cols, err := runlog.Read(filepath.Join(runDir, MetricsFile))
+	path := filepath.Join(runDir, MetricsFile)
+	steps, cols, err := runlog.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
-	return &Metrics{Steps: steps, Cols: cols}, nil
+	return &Metrics{Source: path, Steps: steps, Cols: cols}, nil
 }
 
 // Names returns the metric names, sorted.
