@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/r1lab/r1lab/analysis/effect"
 	"github.com/r1lab/r1lab/analysis/logs"
@@ -139,16 +140,24 @@ func LoggedPair(tok *tokenizer.Tokenizer, s logs.Sample) (p effect.Pair, ok bool
 // segmenter re-encodes model output (see LoggedPair).
 type segmenter struct {
 	tok    *tokenizer.Tokenizer
-	ids    map[string]int32 // non-special tokens by text
-	maxLen int              // longest token text, in bytes
+	ids    map[string][]int32 // texts of non-special tokens and the ids that spell them
+	maxLen int                // longest such text, in bytes
 }
 
 func newSegmenter(tok *tokenizer.Tokenizer) *segmenter {
-	s := &segmenter{tok: tok, ids: map[string]int32{}}
+	s := &segmenter{tok: tok, ids: map[string][]int32{}}
+	join, joins := tok.JoinID()
 	for id, text := range tok.Tokens() {
-		if !tok.IsSpecial(int32(id)) && text != "" {
-			s.ids[text] = int32(id)
-			s.maxLen = max(s.maxLen, len(text))
+		if tok.IsSpecial(int32(id)) || text == "" {
+			continue
+		}
+		s.ids[text] = []int32{int32(id)}
+		s.maxLen = max(s.maxLen, len(text))
+		// With Join a word without its space is spelled Join, " word".
+		if bare, ok := strings.CutPrefix(text, " "); ok && joins && bare != "" {
+			if _, taken := s.ids[bare]; !taken {
+				s.ids[bare] = []int32{join, int32(id)}
+			}
 		}
 	}
 	return s
@@ -195,17 +204,17 @@ func (s *segmenter) split(w string) ([]int32, bool) {
 	for i := 1; i <= len(w); i++ {
 		best[i] = none
 		for j := max(0, i-s.maxLen); j < i; j++ {
-			if _, ok := s.ids[w[j:i]]; ok && best[j] != none && best[j]+1 < best[i] {
-				best[i], from[i] = best[j]+1, j
+			if ids, ok := s.ids[w[j:i]]; ok && best[j] != none && best[j]+len(ids) < best[i] {
+				best[i], from[i] = best[j]+len(ids), j
 			}
 		}
 	}
 	if best[len(w)] == none {
 		return nil, false
 	}
-	out := make([]int32, best[len(w)])
-	for i, k := len(w), len(out)-1; i > 0; i, k = from[i], k-1 {
-		out[k] = s.ids[w[from[i]:i]]
+	var out []int32
+	for i := len(w); i > 0; i = from[i] {
+		out = append(slices.Clone(s.ids[w[from[i]:i]]), out...)
 	}
 	return out, true
 }

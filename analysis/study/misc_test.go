@@ -170,3 +170,29 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// Model output that Encode refuses (words run together, as a model writes
+// them with Join) is re-encoded into the fewest tokens that spell it, with
+// Join before each word that has no space.
+func TestSegmenterRespellsJoinedWords(t *testing.T) {
+	tok := mustTok(t)
+	join, ok := tok.JoinID()
+	if !ok {
+		t.Fatal("the task tokenizer has no Join")
+	}
+	zoey, _ := tok.ID(" Zoey")
+	owen, _ := tok.ID(" Owen")
+	is, _ := tok.ID(" is")
+	want := []int32{join, zoey, join, owen, is}
+	text := tok.DecodeLossy(want)
+	if text != "ZoeyOwen is" {
+		t.Fatalf("DecodeLossy = %q", text)
+	}
+	if _, err := tok.Encode(text); err == nil {
+		t.Fatal("Encode accepted words run together; the test needs text it refuses")
+	}
+	got, ok := newSegmenter(tok).encode(text)
+	if !ok || !slices.Equal(got, want) {
+		t.Errorf("encode(%q) = %v, %v; want %v", text, got, ok, want)
+	}
+}

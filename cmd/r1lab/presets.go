@@ -36,7 +36,7 @@ var presets = map[string]map[string]preset{
 // paperCPUKK is the K&K experiment sized for 2 CPU cores in about 90
 // minutes. What is scaled down, and why, is in about.
 var paperCPUKK = preset{
-	about: "the tiny model (0.26 M parameters) pre-trained on 1 M words; SFT pool 500 puzzles of 2–3 people " +
+	about: "the tiny model (0.25 M parameters) pre-trained on 1 M words; SFT pool 500 puzzles of 2–3 people " +
 		"(paper: 1,000), RL on 3–5 people (paper: 3–7), test 3–6 people, 30 per level, with 6 never trained on " +
 		"(paper: 4–8, 100 per level, 8 unseen); GRPO with 8 prompts × 8 samples per step (paper: 128 × 8), " +
 		"15 steps per cold-start arm and 10 per re-distilled arm (paper: about 125), responses up to 320 tokens " +

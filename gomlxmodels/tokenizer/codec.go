@@ -60,7 +60,16 @@ func (t *Tokenizer) AppendEncode(dst []int32, text string) ([]int32, error) {
 			}
 		}
 		j := t.pieceEnd(text, i)
-		id, ok := t.ids[text[i:j]]
+		piece := text[i:j]
+		if t.join >= 0 && isLetter(piece[0]) {
+			// A word with no space before it: Join, then the spaced word.
+			if id, ok := t.ids[" "+piece]; ok {
+				dst = append(dst, t.join, id)
+				i = j
+				continue
+			}
+		}
+		id, ok := t.ids[piece]
 		if !ok {
 			return dst, &UnknownWordError{Word: text[i:j], Offset: i,
 				Near: text[max(0, i-contextBytes):min(len(text), j+contextBytes)]}
@@ -72,7 +81,8 @@ func (t *Tokenizer) AppendEncode(dst []int32, text string) ([]int32, error) {
 }
 
 // Decode returns the text of ids: their tokens' texts concatenated, special
-// tokens (Pad included) written out. For every text Encode accepts,
+// tokens (Pad included) written out, except Join, which writes nothing and
+// drops the leading space of the token after it. For every text Encode accepts,
 // Decode(Encode(text)) is text. An id outside the vocabulary is an error
 // naming it and its position.
 func (t *Tokenizer) Decode(ids []int32) (string, error) {
@@ -85,26 +95,45 @@ func (t *Tokenizer) Decode(ids []int32) (string, error) {
 	}
 	var b strings.Builder
 	b.Grow(n)
+	joined := false
 	for _, id := range ids {
-		b.WriteString(t.tokens[id])
+		joined = t.write(&b, id, joined)
 	}
 	return b.String(), nil
+}
+
+// write writes the text of the vocabulary token id to b, without its
+// leading space if joined (the token before it was Join), and returns
+// whether id is Join.
+func (t *Tokenizer) write(b *strings.Builder, id int32, joined bool) bool {
+	if id == t.join {
+		return true
+	}
+	text := t.tokens[id]
+	if joined {
+		text = strings.TrimPrefix(text, " ")
+	}
+	b.WriteString(text)
+	return false
 }
 
 // DecodeLossy decodes model output, which may hold ids Decode refuses: Pad
 // ids are dropped (a sampler pads finished rows), and an id outside the
 // vocabulary (a model whose output layer is wider than the vocabulary)
-// becomes U+FFFD. Other special tokens are written out, so a reward can
-// still see whether the text ended with EndOfText. It never fails.
+// becomes U+FFFD. Join applies to the token after it, as in Decode. Other
+// special tokens are written out, so a reward can still see whether the
+// text ended with EndOfText. It never fails.
 func (t *Tokenizer) DecodeLossy(ids []int32) string {
 	var b strings.Builder
+	joined := false
 	for _, id := range ids {
 		switch {
 		case id == t.pad:
 		case id < 0 || int(id) >= len(t.tokens):
 			b.WriteString(replacement)
+			joined = false
 		default:
-			b.WriteString(t.tokens[id])
+			joined = t.write(&b, id, joined)
 		}
 	}
 	return b.String()

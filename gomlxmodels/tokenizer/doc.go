@@ -8,13 +8,17 @@
 // whole words rather than byte pairs:
 //
 //   - a word is a run of ASCII letters; it carries the single space before
-//     it, so " knight" and "knight" are different tokens (like GPT's "Ġ");
+//     it (like GPT's "Ġ"). A word with no space before it ("\boxed{Zoey",
+//     a line's first word) is the Join marker then the spaced token, so
+//     " Zoey" is Zoey's only token (tokenizers saved before Join existed
+//     have bare tokens such as "Zoey" instead, and still load);
 //   - numbers are spelled digit by digit: "37" after a space is " 3", "7";
 //   - every other character (punctuation, operators) is a token of its own,
 //     again with a space-prefixed variant: " (", " \"", " =";
 //   - `\boxed{` is one token, "\n" is one token;
 //   - special tokens are written <...> and take one id each wherever their
-//     text appears: <pad>, <|endoftext|>, <|im_start|>, <|im_end|>.
+//     text appears: <pad>, <|endoftext|>, <|im_start|>, <|im_end|>; Join
+//     (<|join|>) is the exception, a marker that no text spells.
 //
 // Encoding scans the text left to right: a special token if one starts
 // here, else one piece (an optional space, then a letter run, a digit,

@@ -50,16 +50,51 @@ func TestForTasksDeterministic(t *testing.T) {
 		t.Errorf("ForTasks(arith, kk, kk) differs from ForTasks(): %v", err)
 	}
 	toks := a.Tokens()
-	if !slices.Equal(toks[:4], StandardSpecials()) || a.PadID() != 0 {
-		t.Errorf("specials are %q, want %q with Pad at id 0", toks[:4], StandardSpecials())
+	if want := append(StandardSpecials(), Join); !slices.Equal(toks[:5], want) || a.PadID() != 0 {
+		t.Errorf("specials are %q, want %q with Pad at id 0", toks[:5], want)
 	}
-	if !slices.IsSorted(toks[4:]) {
+	if !slices.IsSorted(toks[5:]) {
 		t.Error("words are not in byte order")
 	}
-	for _, tok := range []string{"\n", BoxOpen, " " + BoxOpen, "}", " knight", "knight", " Zoey", "7", " 7", " (", " \"", "assistant", " Question"} {
+	for _, tok := range []string{"\n", BoxOpen, " " + BoxOpen, "}", " knight", " Zoey", "7", " 7", " (", " \"", " assistant", " Question"} {
 		if _, ok := a.ID(tok); !ok {
 			t.Errorf("ForTasks() lacks the token %q", tok)
 		}
+	}
+	for _, tok := range []string{"knight", "Zoey", "assistant"} {
+		if _, ok := a.ID(tok); ok {
+			t.Errorf("ForTasks() has the bare token %q, which Join replaces", tok)
+		}
+	}
+}
+
+// A name is one token wherever it occurs: in the prompt's list, at the
+// start of a quoted claim and first in the boxed answer.
+func TestForTasksOneTokenPerName(t *testing.T) {
+	tok := forTasks(t)
+	text := `You meet 2 inhabitants: Zoey, and Owen. Owen said, "Zoey is a knave." So` + "\n" + `\boxed{Zoey is a knight, Owen is a knave}`
+	ids, err := tok.Encode(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoey, _ := tok.ID(" Zoey")
+	join, _ := tok.JoinID()
+	var at []int
+	for i, id := range ids {
+		if id == zoey {
+			at = append(at, i)
+		}
+	}
+	if len(at) != 3 {
+		t.Fatalf("Zoey is token %d at positions %v, want 3 occurrences in %v", zoey, at, ids)
+	}
+	for _, i := range at[1:] { // after the quote and after \boxed{: no space, so joined
+		if ids[i-1] != join {
+			t.Errorf("token before Zoey at %d is %d, want Join %d", i, ids[i-1], join)
+		}
+	}
+	if got, _ := tok.Decode(ids); got != text {
+		t.Errorf("round trip gives %q", got)
 	}
 }
 

@@ -18,6 +18,17 @@ const (
 	EndOfText = prompt.EndOfText
 	ImStart   = prompt.ImStart
 	ImEnd     = prompt.ImEnd
+	// Join is the join marker: the word after it is written without its
+	// leading space. A tokenizer whose specials include Join has no bare
+	// words (letter runs without a leading space): Encode writes a word with
+	// no space before it (at the start of a text, after a newline, a quote
+	// or `\boxed{`) as Join then the word's spaced token, so each word is one
+	// token wherever it occurs. That matters for copying: "You meet 2
+	// inhabitants: Zoey, and Owen." then "\boxed{Zoey is a knight, …}" uses
+	// the same token for Zoey twice, where bare tokens made the first boxed
+	// name a token seen nowhere in the prompt (see ForTasks). Join is never
+	// matched in text: a text containing "<|join|>" is not encoded as it.
+	Join = "<|join|>"
 )
 
 // Tokenizer maps text to token ids and back over a closed vocabulary. Ids
@@ -32,6 +43,7 @@ type Tokenizer struct {
 	pad, eot   int32
 	imStart    int32
 	imEnd      int32
+	join       int32 // Join's id, or -1 when the tokenizer has no Join
 }
 
 // New returns a tokenizer whose special tokens are specials, with ids
@@ -69,7 +81,8 @@ func New(words, specials []string) (*Tokenizer, error) {
 		}
 	}
 	// Longest first, so a special that prefixes another cannot hide it.
-	t.specials = slices.Clone(t.tokens)
+	// Join is a marker, not text: Encode never matches it.
+	t.specials = slices.DeleteFunc(slices.Clone(t.tokens), func(sp string) bool { return sp == Join })
 	slices.SortStableFunc(t.specials, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	for _, sp := range t.specials {
 		t.specialIDs = append(t.specialIDs, t.ids[sp])
@@ -84,11 +97,18 @@ func New(words, specials []string) (*Tokenizer, error) {
 		}
 		*need.id = id
 	}
+	t.join = -1
+	if id, ok := t.ids[Join]; ok {
+		t.join = id
+	}
 	sorted := slices.Clone(words)
 	slices.Sort(sorted)
 	for _, w := range sorted {
 		if !t.isPiece(w) {
 			return nil, fmt.Errorf("tokenizer: word %q is not one token of the scanning rule (Encode would split it), so it could never be produced", w)
+		}
+		if t.join >= 0 && isLetter(w[0]) {
+			return nil, fmt.Errorf("tokenizer: word %q has no leading space, and a tokenizer with %s writes such a word as %s then %q, so it could never be produced", w, Join, Join, " "+w)
 		}
 		if err := add(w); err != nil {
 			return nil, err
@@ -133,6 +153,10 @@ func (t *Tokenizer) EndOfTextID() int32 { return t.eot }
 
 // ImStartID returns the id of ImStart.
 func (t *Tokenizer) ImStartID() int32 { return t.imStart }
+
+// JoinID returns the id of Join and true, or -1 and false for a tokenizer
+// without Join (one saved before Join existed).
+func (t *Tokenizer) JoinID() (int32, bool) { return t.join, t.join >= 0 }
 
 // ImEndID returns the id of ImEnd, the chat template's end of turn.
 func (t *Tokenizer) ImEndID() int32 { return t.imEnd }

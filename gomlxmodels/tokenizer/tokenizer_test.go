@@ -109,6 +109,81 @@ func TestLoneSpaceUnsupported(t *testing.T) {
 	}
 }
 
+// joined is a hand-made vocabulary with Join: no bare words.
+func joined(t *testing.T) *Tokenizer {
+	t.Helper()
+	tok, err := New([]string{" Zoey", " is", " a", " knight", ".", "\"", " \"", "\n", BoxOpen, " " + BoxOpen, "}", "1", " 1"},
+		append(StandardSpecials(), Join))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestJoinEncode(t *testing.T) {
+	tok := joined(t)
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"Zoey is a knight.", []string{Join, " Zoey", " is", " a", " knight", "."}},
+		{" Zoey is", []string{" Zoey", " is"}},
+		{"\\boxed{Zoey}", []string{BoxOpen, Join, " Zoey", "}"}},
+		{"is \"Zoey\"\nZoey 11", []string{Join, " is", " \"", Join, " Zoey", "\"", "\n", Join, " Zoey", " 1", "1"}},
+		// Join is a marker, never text: its spelling is not encoded as it.
+		{"<|join|>", nil},
+	} {
+		got, err := pieces(t, tok, tc.in)
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("Encode(%q) = %q, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Encode(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		ids, _ := tok.Encode(tc.in)
+		if back, err := tok.Decode(ids); err != nil || back != tc.in {
+			t.Errorf("Decode(Encode(%q)) = %q, %v", tc.in, back, err)
+		}
+	}
+	if _, err := tok.Encode("Ryan"); err == nil || !strings.Contains(err.Error(), `"Ryan"`) {
+		t.Errorf("unknown bare word: error %v, want one naming \"Ryan\"", err)
+	}
+	if _, ok := small(t).JoinID(); ok {
+		t.Error("a tokenizer without Join reports a Join id")
+	}
+}
+
+func TestJoinDecodeLossy(t *testing.T) {
+	tok := joined(t)
+	join, ok := tok.JoinID()
+	zoey, _ := tok.ID(" Zoey")
+	dot, _ := tok.ID(".")
+	if !ok || !tok.IsSpecial(join) {
+		t.Fatalf("JoinID = %d, %v; want a special id", join, ok)
+	}
+	for _, tc := range []struct {
+		ids  []int32
+		want string
+	}{
+		{[]int32{join, zoey, zoey}, "Zoey Zoey"},
+		{[]int32{zoey, join, zoey}, " ZoeyZoey"},
+		{[]int32{join, dot, zoey}, ". Zoey"},       // nothing to drop
+		{[]int32{join, tok.PadID(), zoey}, "Zoey"}, // pads are skipped
+		{[]int32{join, -1, zoey}, "\uFFFD Zoey"},
+		{[]int32{zoey, join}, " Zoey"},
+	} {
+		if got := tok.DecodeLossy(tc.ids); got != tc.want {
+			t.Errorf("DecodeLossy(%v) = %q, want %q", tc.ids, got, tc.want)
+		}
+	}
+	if _, err := New([]string{"Zoey", " Zoey"}, append(StandardSpecials(), Join)); err == nil || !strings.Contains(err.Error(), `"Zoey" has no leading space`) {
+		t.Errorf("New with Join and a bare word: error %v", err)
+	}
+}
+
 func TestNewIDs(t *testing.T) {
 	specials := []string{ImEnd, Pad, "<extra>", EndOfText, ImStart}
 	tok, err := New([]string{"b", "a", " a", "\n"}, specials)
