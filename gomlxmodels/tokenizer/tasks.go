@@ -46,7 +46,7 @@ func TaskNames() []string {
 // learned that mapping: after 600 steps of 32 drills (PyTorch peer, seed 1)
 // the first boxed name stayed at chance, 3.93 nats over 51 names, while
 // with one token per name it fell to 0.73. Join costs one token per bare
-// word (6% more tokens on K&K prompts, 2–5% on responses) and halves the
+// word (6% more tokens on K&K prompts, 1–6% on responses) and halves the
 // vocabulary (491 tokens for both tasks, from 923).
 func ForTasks(tasks ...string) (*Tokenizer, error) {
 	if len(tasks) == 0 {
