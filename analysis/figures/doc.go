@@ -13,6 +13,8 @@
 //     per arm.
 //   - [Heatmap]: a matrix with row and column labels and a colour bar, e.g.
 //     kernel stability or per-position KL over steps.
+//   - [Note]: no data, only a message in the frame: it stands in for a
+//     figure whose inputs are missing, saying why.
 //
 // # Colours
 //

@@ -39,6 +39,9 @@ var sampleFigures = map[string]func(Frame) ([]byte, error){
 		return Heatmap([][]float64{{0, 0.1, 0.2}, {0.3, math.NaN(), 0.5}, {0.6, 0.7, 0.9}, {1, 1.1, 1.2}},
 			HeatmapOptions{Frame: f, RowLabels: []string{"step 0", "step 5", "step 10", "step 15"}, ScaleLabel: "KL"})
 	},
+	"note": func(f Frame) ([]byte, error) {
+		return Note("Not drawn: no checkpoint has a correct rollout.\nEvery reward was 0.", f)
+	},
 }
 
 func TestFormats(t *testing.T) {
@@ -297,5 +300,27 @@ func TestViridis(t *testing.T) {
 	r, g, b, _ = hi.RGBA()
 	if r>>8 < 0xfb || g>>8 < 0xe5 || b>>8 > 0x27 {
 		t.Errorf("Viridis(1) = %v, want about #fde725", hi)
+	}
+}
+
+// TestNote checks that a note carries its text, wrapped to the figure's width,
+// and that an invalid frame is still an error.
+func TestNote(t *testing.T) {
+	long := strings.Repeat("every reward was zero ", 12)
+	b, err := Note("first paragraph\n"+long, Frame{Format: SVG, Title: "Analysis 3", Width: 300, Height: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, b)
+	for _, want := range []string{"Analysis 3", "first paragraph", "every reward was zero"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if bytes.Contains(b, []byte(strings.TrimSpace(long))) {
+		t.Error("a paragraph wider than the figure was not wrapped")
+	}
+	if _, err := Note("x", Frame{Format: "gif"}); err == nil {
+		t.Error("invalid format accepted")
 	}
 }
