@@ -324,3 +324,20 @@ func TestNote(t *testing.T) {
 		t.Error("invalid format accepted")
 	}
 }
+
+// TestCorrelationText checks the scatter legend: two points always correlate
+// at ±1, so the legend must not print a correlation below three.
+func TestCorrelationText(t *testing.T) {
+	for _, c := range []struct {
+		xs, ys []float64
+		want   string
+	}{
+		{[]float64{1, 2}, []float64{5, 3}, "n = 2, Pearson r = n/a, Spearman ρ = n/a"},
+		{[]float64{1, 2, 3}, []float64{3, 2, 1}, "n = 3, Pearson r = -1.000, Spearman ρ = -1.000"},
+		{[]float64{1, 2, 3}, []float64{1, 3, 2}, "n = 3, Pearson r = 0.500, Spearman ρ = 0.500"},
+	} {
+		if got := correlationText(c.xs, c.ys); got != c.want {
+			t.Errorf("correlationText(%v, %v) = %q, want %q", c.xs, c.ys, got, c.want)
+		}
+	}
+}

@@ -124,8 +124,12 @@ func Scatter(x, y []float64, opt ScatterOptions) ([]byte, error) {
 }
 
 // correlationText is the legend entry of the points: their count and both
-// correlations.
+// correlations. Two points correlate at ±1 whatever they are, so below three
+// the correlations are "n/a".
 func correlationText(xs, ys []float64) string {
+	if len(xs) < 3 {
+		return fmt.Sprintf("n = %d, Pearson r = n/a, Spearman ρ = n/a", len(xs))
+	}
 	show := func(r float64, err error) string {
 		if err != nil {
 			return "n/a"

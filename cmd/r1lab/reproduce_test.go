@@ -41,11 +41,21 @@ func TestReproduce(t *testing.T) {
 		t.Fatalf("first part: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	st := readState(t, out)
-	if len(st.Done) != 4 || st.Done["sft-long"].WallS <= 0 || st.Done["rl-base"].Args != nil {
+	if len(st.Done) != 5 || st.Done["sft-long"].WallS <= 0 || st.Done["rl-base"].Args != nil {
 		t.Fatalf("after --until sft-long: done %v", st.Done)
 	}
 	if !strings.Contains(stdout, "== base: r1lab pretrain --out "+filepath.Join(out, "runs", "base")) {
 		t.Errorf("the stage's command line is not shown:\n%s", stdout)
+	}
+	// The base continues from the drills stage's model, which trained on drills alone.
+	if args := strings.Join(st.Done["base"].Args, " "); !strings.Contains(args, "--init-model "+filepath.Join(out, "runs", "drills", "model")) {
+		t.Errorf("base does not start from the drills model: %s", args)
+	}
+	if args := strings.Join(st.Done["drills"].Args, " "); !strings.Contains(args, "--mix "+drillsOnly) {
+		t.Errorf("drills stage: %s", args)
+	}
+	if st.Stages[1] != "drills" || st.Stages[2] != "base" {
+		t.Errorf("stages %v: want data, drills, base first", st.Stages)
 	}
 
 	if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "--resume") {
