@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/r1lab/r1lab/datasets/corpus"
 )
 
 // preset sizes every stage of `r1lab reproduce`: the extra flags each
@@ -143,7 +145,7 @@ func (p preset) stages(out, task string, seed uint64) []stage {
 		first = []stage{{name: "drills", dir: run("drills"), resumable: true, args: cat([]string{"pretrain", "--out", run("drills"),
 			"--init-seed", s, "--seed", s, "--mix", drillsOnly}, pretrainData, p.drills)}}
 		base.args = append(base.args, "--init-model", model("drills"))
-		base.needs = []string{"drills"}
+		base = withNeeds(base, "drills")
 	}
 	sftArm := func(name, set string) stage {
 		return stage{name: name, dir: run(name), resumable: true, args: cat([]string{"sft", "--model", model("base"),
@@ -177,8 +179,9 @@ func (p preset) stages(out, task string, seed uint64) []stage {
 	})
 }
 
-// drillsOnly is the --mix of the drills stage: copy drills alone.
-const drillsOnly = "kk_semantics=0,kk_episode=0,kk_fragment=0,arith_episode=0,arith_fragment=0,kk_roster=1"
+// drillsOnly is the --mix of the drills stage: copy drills alone, every
+// other kind named with weight 0 (a mix names all kinds).
+var drillsOnly = corpus.Mix{KKRoster: 1}.String()
 
 func withNeeds(s stage, needs ...string) stage {
 	s.needs = append(s.needs, needs...)
