@@ -341,3 +341,33 @@ func TestCorrelationText(t *testing.T) {
 		}
 	}
 }
+
+// TestHeatmapScaleRange: the colour scale spans the data, symmetric when diverging, except for a
+// constant matrix or one that differs only by rounding noise, which get ±0.5 around their middle.
+func TestHeatmapScaleRange(t *testing.T) {
+	tests := []struct {
+		name      string
+		z         [][]float64
+		diverging bool
+		lo, hi    float64
+	}{
+		{"data range", [][]float64{{0.1, 0.4}, {0.3, 0.2}}, false, 0.1, 0.4},
+		{"diverging is symmetric", [][]float64{{-0.1, 0.4}}, true, -0.4, 0.4},
+		{"constant", [][]float64{{2, 2}}, false, 1.5, 2.5},
+		{"rounding noise near 0", [][]float64{{0, 1e-12}, {3e-13, 0}}, false, -0.5 + 5e-13, 0.5 + 5e-13},
+		{"rounding noise near 1e6", [][]float64{{1e6, 1e6 + 1e-4}}, false, 1e6 - 0.5 + 5e-5, 1e6 + 0.5 + 5e-5},
+		{"small but real", [][]float64{{0, 1e-6}}, false, 0, 1e-6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := newGrid(tc.z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lo, hi := scaleRange(g, HeatmapOptions{Diverging: tc.diverging})
+			if math.Abs(lo-tc.lo) > 1e-9 || math.Abs(hi-tc.hi) > 1e-9 {
+				t.Errorf("scale [%g, %g], want [%g, %g]", lo, hi, tc.lo, tc.hi)
+			}
+		})
+	}
+}

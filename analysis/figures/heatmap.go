@@ -56,7 +56,9 @@ var nanColor = color.Gray{Y: 210}
 // left) as coloured cells with a colour bar on the right: e.g. kernel
 // stability across steps, or per-position KL (columns) over steps (rows).
 // NaN cells are drawn light grey, outside the scale. A constant matrix gets a
-// scale of ±0.5 around its value. It fails on an empty or ragged matrix, a
+// scale of ±0.5 around its value, and so does one whose values differ by no more
+// than rounding noise (1e-9 of max(1, |value|)), which would otherwise be
+// stretched over the whole colour bar. It fails on an empty or ragged matrix, a
 // matrix without a finite value, label counts that do not match, or ±Inf.
 func Heatmap(z [][]float64, opt HeatmapOptions) ([]byte, error) {
 	f, err := opt.Frame.check()
@@ -179,8 +181,9 @@ func scaleRange(g *grid, opt HeatmapOptions) (lo, hi float64) {
 		m := max(math.Abs(lo), math.Abs(hi))
 		lo, hi = -m, m
 	}
-	if lo == hi {
-		lo, hi = lo-0.5, hi+0.5
+	if hi-lo <= 1e-9*max(1, math.Abs(lo), math.Abs(hi)) {
+		mid := lo + (hi-lo)/2
+		lo, hi = mid-0.5, mid+0.5
 	}
 	return lo, hi
 }

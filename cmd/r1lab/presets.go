@@ -49,7 +49,7 @@ var paperCPUKK = preset{
 		"of the full corpus with drills kept at half of the documents; SFT pool 500 puzzles of 2–3 people " +
 		"(paper: 1,000), RL on 3–5 people (paper: 3–7), test 3–6 people, 30 per level, with 6 never trained on " +
 		"(paper: 4–8, 100 per level, 8 unseen); GRPO with 8 prompts × 8 samples per step (paper: 128 × 8), " +
-		"15 steps per cold-start arm and 10 per re-distilled arm (paper: about 125), responses up to 320 tokens " +
+		"10 steps per cold-start arm and 5 per re-distilled arm (paper: about 125), responses up to 320 tokens " +
 		"(paper: 4,096); re-distilled B from the last 5 steps' buffer, up to 450 samples (paper: steps 115–125, 1,000)",
 	data: []string{"--test", "3-6:30", "--train", "3-5:1000", "--sft", "2:100,3:400"},
 	// Drills until the model copies names (the jump came after about 650
@@ -63,9 +63,11 @@ var paperCPUKK = preset{
 	// that the copying survives.
 	pretrain: []string{"--words", "700000", "--mix", "kk_roster=1", "--eval=false"},
 	sft:      []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},
-	rl: []string{"--steps", "15", "--prompts-per-step", "8", "--max-new", "320", "--val-every", "5",
+	// 10 steps: the budget's remainder after pre-training and SFT (each about 25 s with 8 × 8
+	// rollouts, most of it sampling once the update skips zero-advantage rows).
+	rl: []string{"--steps", "10", "--prompts-per-step", "8", "--max-new", "320", "--val-every", "5",
 		"--val-batch", "40", "--checkpoint-every", "5", "--keep", "4"},
-	rlRedist: []string{"--steps", "10"},
+	rlRedist: []string{"--steps", "5"},
 	redistA:  []string{"--max-new", "320", "--eval-batch", "50"},
 	redistB:  []string{"--last-steps", "5", "--n", "450"},
 	redistFT: []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},

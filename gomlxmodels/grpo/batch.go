@@ -20,10 +20,20 @@ type Batch struct {
 	// or nil. Needed when Config.KLCoef > 0; when present, critic/kl is logged. Fill it with
 	// [LogProber.LogProbs] on the reference model.
 	RefLogProbs [][]float32
+	// Entropies [B][S], optional: the entropy of the sampling distribution (at Config.Temperature)
+	// on each loss slot, 0 elsewhere, as the sampler reports it (sample.Result.Entropies; set it
+	// with [Batch.WithEntropies]). With it and one on-policy optimizer step (PPOEpochs =
+	// MiniBatches = 1, no reference log-probs) the rows that Config.SkipZeroAdvantage leaves
+	// out need no forward pass at all: their share of actor/entropy_loss is read from it, and
+	// their ppo_kl (old − current log-prob, the same weights) is taken as 0.
+	Entropies [][]float32
 	// Advantages [B]: one per sequence, broadcast to its response tokens by the loss.
 	Advantages []float32
 	// ResponseTokens is the number of loss slots (response tokens) in the batch.
 	ResponseTokens int
+	// Bucket is the length bucket S is a multiple of (NewBatch's bucket); a sub-batch of some
+	// rows is cut to a multiple of it. 0 (a batch built by hand): sub-batches keep S.
+	Bucket int
 }
 
 // NewBatch pads sampled rollouts into a Batch. Row i is prompts[i] followed by responses[i]
@@ -57,7 +67,7 @@ func NewBatch(prompts [][]int32, responses [][]int32, oldLogProbs [][]float32, a
 	s := (longest + bucket - 1) / bucket * bucket
 	b := Batch{
 		Tokens: make([][]int32, n), Mask: make([][]bool, n), LossMask: make([][]bool, n),
-		OldLogProbs: make([][]float32, n), Advantages: make([]float32, n),
+		OldLogProbs: make([][]float32, n), Advantages: make([]float32, n), Bucket: bucket,
 	}
 	for i := range n {
 		p, r := len(prompts[i]), len(responses[i])
@@ -84,6 +94,33 @@ func NewBatch(prompts [][]int32, responses [][]int32, oldLogProbs [][]float32, a
 	return b
 }
 
+// WithEntropies returns b with Entropies laid out from per-response values: entropies[i][j]
+// belongs to response token j of row i. It returns an error if a row's count differs from its
+// number of response tokens.
+func (b Batch) WithEntropies(entropies [][]float32) (Batch, error) {
+	if len(entropies) != b.Len() {
+		return b, fmt.Errorf("grpo: %d rows of entropies for a batch of %d", len(entropies), b.Len())
+	}
+	out := make([][]float32, b.Len())
+	for i, row := range b.LossMask {
+		out[i] = make([]float32, len(row))
+		j := 0
+		for t, on := range row {
+			if on {
+				if j < len(entropies[i]) {
+					out[i][t] = entropies[i][j]
+				}
+				j++
+			}
+		}
+		if j != len(entropies[i]) {
+			return b, fmt.Errorf("grpo: row %d has %d response tokens but %d entropies", i, j, len(entropies[i]))
+		}
+	}
+	b.Entropies = out
+	return b, nil
+}
+
 // Len is the number of sequences in the batch.
 func (b Batch) Len() int { return len(b.Tokens) }
 
@@ -91,10 +128,13 @@ func (b Batch) Len() int { return len(b.Tokens) }
 func (b Batch) rows(from, to int) Batch {
 	sub := Batch{
 		Tokens: b.Tokens[from:to], Mask: b.Mask[from:to], LossMask: b.LossMask[from:to],
-		OldLogProbs: b.OldLogProbs[from:to], Advantages: b.Advantages[from:to],
+		OldLogProbs: b.OldLogProbs[from:to], Advantages: b.Advantages[from:to], Bucket: b.Bucket,
 	}
 	if b.RefLogProbs != nil {
 		sub.RefLogProbs = b.RefLogProbs[from:to]
+	}
+	if b.Entropies != nil {
+		sub.Entropies = b.Entropies[from:to]
 	}
 	for _, row := range sub.LossMask {
 		for _, on := range row {

@@ -22,7 +22,7 @@ func TestNewBatchLayout(t *testing.T) {
 		OldLogProbs: [][]float32{{0, 0, -0.1, -0.2, 0, 0, 0, 0}, {-0.3, -0.4, -0.5, 0, 0, 0, 0, 0}},
 		Advantages:  []float32{1.5, -2},
 
-		ResponseTokens: 5,
+		ResponseTokens: 5, Bucket: 4,
 	}
 	if !reflect.DeepEqual(b, want) {
 		t.Errorf("NewBatch =\n%+v\nwant\n%+v", b, want)

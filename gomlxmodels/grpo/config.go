@@ -97,6 +97,15 @@ type Config struct {
 	// 1.07 s vs 1.08 s per step on 2 shared cores). Default true.
 	LogEntropy bool `json:"log_entropy"`
 
+	// SkipZeroAdvantage leaves the rows whose advantage is exactly 0 (every response of a group
+	// with one reward: most groups early in RL on a hard task) out of the backward pass. With
+	// KLCoef and EntropyCoef 0 their loss terms are identically 0, so the gradient, the update
+	// and, with the whole batch's divisors (Inputs.TokenCount), the loss are unchanged; their
+	// share of the logged token means (entropy, ppo_kl) comes from a forward pass alone. It is
+	// ignored when KLCoef or EntropyCoef is non-zero. An optimisation, not a change of the
+	// method (verl and TRL back-propagate through every row). Default true.
+	SkipZeroAdvantage bool `json:"skip_zero_advantage"`
+
 	// LossScale multiplies the loss before differentiation: the logged losses are unscaled, the
 	// gradient (and so actor/grad_norm) is scaled, as in verl. verl scales each micro-batch by
 	// its share of a 4096-sequence per-GPU mini-batch, so the paper's gradient is about 1/8 of a
@@ -133,7 +142,7 @@ func DefaultConfig() Config {
 	return Config{
 		GroupSize: 8, ScaleRewards: ScaleGroup, AdvantageEpsilon: 1e-6,
 		LossAgg: AggTokenMean, Temperature: 0.7, PPOEpochs: 1, MiniBatches: 1,
-		ClipLow: 0.2, ClipHigh: 0.2, KLEstimator: KLLowVarKL, LogEntropy: true, LossScale: 1,
+		ClipLow: 0.2, ClipHigh: 0.2, KLEstimator: KLLowVarKL, LogEntropy: true, SkipZeroAdvantage: true, LossScale: 1,
 		LearningRate: 1e-4, WarmupSteps: 8, Beta1: 0.5, Beta2: 0.999, Epsilon: 1e-8,
 		WeightDecay: 0.01, ClipGradNorm: 1,
 	}

@@ -15,6 +15,11 @@ type Inputs struct {
 	Advantages  *Node // float [B]
 	OldLogProbs *Node // float [B, S], the sampling policy's, 0 off the loss slots
 	RefLogProbs *Node // float [B, S] or nil: the reference policy's
+	// TokenCount and RowCount, when set, are scalars that replace this batch's own divisors in
+	// the aggregations and token means (Σ LossMask, at least 1, and B): those of the whole batch
+	// when these inputs hold only some of its rows. The [Updater] leaves out rows whose
+	// advantage is 0 that way (Config.SkipZeroAdvantage) and the result is unchanged.
+	TokenCount, RowCount *Node
 }
 
 // Outputs are the loss and its metrics, all scalars except LogProbs.
@@ -64,6 +69,13 @@ func Loss(scope *model.Scope, cfg lm.Config, c Config, in Inputs) Outputs {
 	w := ConvertDType(on, dt)
 	zero := ScalarZero(logp.Graph(), dt)
 	onLoss := func(x *Node) *Node { return Where(on, x, zero) }
+	d := ownDivisors(w)
+	if in.TokenCount != nil {
+		d.tokens = ConvertDType(in.TokenCount, dt)
+	}
+	if in.RowCount != nil {
+		d.rows = ConvertDType(in.RowCount, dt)
+	}
 
 	old := ConvertDType(in.OldLogProbs, dt)
 	adv := ExpandAxes(ConvertDType(in.Advantages, dt), -1) // [B, 1], broadcast over tokens
@@ -76,21 +88,21 @@ func Loss(scope *model.Scope, cfg lm.Config, c Config, in Inputs) Outputs {
 	pgTok := Max(unclipped, clipped)
 
 	out := Outputs{LogProbs: onLoss(logp)}
-	out.PGLoss = aggregate(pgTok, w, c)
-	out.ClipFrac = tokenMean(ConvertDType(GreaterThan(clipped, unclipped), dt), w)
-	out.PPOKL = tokenMean(Neg(logRatio), w)
+	out.PGLoss = aggregate(pgTok, w, c, d)
+	out.ClipFrac = tokenMean(ConvertDType(GreaterThan(clipped, unclipped), dt), w, d)
+	out.PPOKL = tokenMean(Neg(logRatio), w, d)
 	out.Loss = out.PGLoss
 	if in.RefLogProbs != nil {
 		klTok := klEstimate(logp, onLoss(ConvertDType(in.RefLogProbs, dt)), on, c.KLEstimator)
-		out.KLLoss = aggregate(klTok, w, c)
+		out.KLLoss = aggregate(klTok, w, c, d)
 		if c.KLCoef > 0 {
 			out.Loss = Add(out.Loss, MulScalar(out.KLLoss, c.KLCoef))
 		}
 	}
 	if ent != nil {
-		out.Entropy = tokenMean(onLoss(ent), w)
+		out.Entropy = tokenMean(onLoss(ent), w, d)
 		if c.EntropyCoef > 0 {
-			out.Loss = Sub(out.Loss, MulScalar(aggregate(onLoss(ent), w, c), c.EntropyCoef))
+			out.Loss = Sub(out.Loss, MulScalar(aggregate(onLoss(ent), w, c, d), c.EntropyCoef))
 		}
 	}
 	return out
@@ -110,24 +122,33 @@ func klEstimate(logp, ref, on *Node, estimator string) *Node {
 	return ClipScalar(k3, -10, 10)
 }
 
-// tokenMean is Σ w·x / max(Σ w, 1): the mean over all loss slots of the batch.
-func tokenMean(x, w *Node) *Node {
-	return Div(ReduceAllSum(Mul(x, w)), MaxScalar(ReduceAllSum(w), 1))
+// divisors are the scalars the means divide by: the loss slots and the rows of the batch (see
+// Inputs.TokenCount).
+type divisors struct{ tokens, rows *Node }
+
+// ownDivisors are the divisors of the batch whose loss weights are w [B, S]: Σ w (at least 1)
+// and B.
+func ownDivisors(w *Node) divisors {
+	return divisors{tokens: MaxScalar(ReduceAllSum(w), 1), rows: Scalar(w.Graph(), w.DType(), w.Shape().Dimensions[0])}
+}
+
+// tokenMean is Σ w·x / d.tokens: the mean over all loss slots of the batch.
+func tokenMean(x, w *Node, d divisors) *Node {
+	return Div(ReduceAllSum(Mul(x, w)), d.tokens)
 }
 
 // aggregate reduces per-token values x [B, S] with loss weights w to a scalar, per c.LossAgg.
-func aggregate(x, w *Node, c Config) *Node {
+func aggregate(x, w *Node, c Config, d divisors) *Node {
 	switch c.LossAgg {
 	case AggTokenMean, AggDAPO:
-		return tokenMean(x, w)
+		return tokenMean(x, w, d)
 	case AggGRPO:
 		// TRL grpo: each sequence's own token mean, then the mean over all sequences.
 		perSeq := Div(ReduceSum(Mul(x, w), -1), MaxScalar(ReduceSum(w, -1), 1))
-		return ReduceAllMean(perSeq)
+		return Div(ReduceAllSum(perSeq), d.rows)
 	case AggDrGRPO:
 		// TRL dr_grpo: a constant divisor, so no sequence's tokens weigh by its length.
-		b := x.Shape().Dimensions[0]
-		return DivScalar(ReduceAllSum(Mul(x, w)), float64(b*c.MaxCompletionLength))
+		return Div(ReduceAllSum(Mul(x, w)), MulScalar(d.rows, float64(c.MaxCompletionLength)))
 	}
 	exceptions.Panicf("grpo: unknown LossAgg %q", c.LossAgg)
 	return nil

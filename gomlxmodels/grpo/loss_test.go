@@ -27,7 +27,7 @@ func TestAggregate(t *testing.T) {
 		t.Run(tc.agg, func(t *testing.T) {
 			c := DefaultConfig()
 			c.LossAgg, c.MaxCompletionLength = tc.agg, 4
-			e, err := NewExec(mustBackend(t), func(x, w *Node) *Node { return aggregate(x, w, c) })
+			e, err := NewExec(mustBackend(t), func(x, w *Node) *Node { return aggregate(x, w, c, ownDivisors(w)) })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,6 +40,9 @@ type Updater struct {
 	model  *lm.Model
 	config Config
 	exec   *model.Exec
+	// measure is the forward pass over the rows the backward pass leaves out
+	// (Config.SkipZeroAdvantage): the numerators of their share of the metrics.
+	measure *model.Exec
 }
 
 // NewUpdater compiles (lazily, per batch shape) one AdamW step on [Loss] with global grad-norm
@@ -62,14 +65,11 @@ func NewUpdater(b compute.Backend, m *lm.Model, c Config) (*Updater, error) {
 	if !ok {
 		return nil, errors.New("grpo: GoMLX's Adam cannot apply external gradients")
 	}
-	// Inputs: tokens, mask, loss mask, advantages, old log-probs[, ref log-probs].
-	// Outputs: pg_loss, clipfrac, ppo_kl, grad_norm, entropy, kl_loss (the last two 0 when absent).
+	// Inputs: tokens, mask, loss mask, advantages, old log-probs, token count, row count[, ref
+	// log-probs]. Outputs: pg_loss, clipfrac, ppo_kl, grad_norm, entropy, kl_loss (the last two
+	// 0 when absent).
 	exec, err := model.NewExec(b, m.Store, func(root *model.Scope, in []*Node) []*Node {
-		li := Inputs{Tokens: in[0], Mask: in[1], LossMask: in[2], Advantages: in[3], OldLogProbs: in[4]}
-		if len(in) > 5 {
-			li.RefLogProbs = in[5]
-		}
-		out := Loss(m.Scope(), m.Config, c, li)
+		out := Loss(m.Scope(), m.Config, c, lossInputs(in))
 		loss := out.Loss
 		if c.LossScale != 1 {
 			loss = MulScalar(loss, c.LossScale)
@@ -84,11 +84,35 @@ func NewUpdater(b compute.Backend, m *lm.Model, c Config) (*Updater, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Updater{model: m, config: c, exec: exec}, nil
+	// The same inputs with both counts 1: every mean becomes the sum it divides, and the
+	// outputs are laid out like exec's, with 0 for the grad norm.
+	measure, err := model.NewExec(b, m.Store, func(_ *model.Scope, in []*Node) []*Node {
+		out := Loss(m.Scope(), m.Config, c, lossInputs(in))
+		zero := ScalarZero(out.Loss.Graph(), out.Loss.DType())
+		return []*Node{out.PGLoss, out.ClipFrac, out.PPOKL, zero, orZero(out.Entropy, zero), orZero(out.KLLoss, zero)}
+	})
+	if err != nil {
+		exec.Finalize()
+		return nil, err
+	}
+	return &Updater{model: m, config: c, exec: exec, measure: measure}, nil
+}
+
+// lossInputs names the graph inputs of the Updater's executables.
+func lossInputs(in []*Node) Inputs {
+	li := Inputs{Tokens: in[0], Mask: in[1], LossMask: in[2], Advantages: in[3], OldLogProbs: in[4],
+		TokenCount: in[5], RowCount: in[6]}
+	if len(in) > 7 {
+		li.RefLogProbs = in[7]
+	}
+	return li
 }
 
 // Finalize frees the compiled graphs; the Updater must not be used afterwards.
-func (u *Updater) Finalize() { u.exec.Finalize() }
+func (u *Updater) Finalize() {
+	u.exec.Finalize()
+	u.measure.Finalize()
+}
 
 // Step runs Config.PPOEpochs passes over b, each split into Config.MiniBatches consecutive
 // mini-batches with one AdamW step each, at learning rate lr (see [Config.LearningRateAt]). With
@@ -118,17 +142,11 @@ func (u *Updater) Step(b Batch, lr float64) (Metrics, error) {
 	steps := 0
 	for range c.PPOEpochs {
 		for k := range c.MiniBatches {
-			mb := b.rows(k*size, (k+1)*size)
-			args := []any{mb.Tokens, mb.Mask, mb.LossMask, mb.Advantages, mb.OldLogProbs}
-			if mb.RefLogProbs != nil {
-				args = append(args, mb.RefLogProbs)
-			}
-			out, err := u.exec.Call(args...)
+			values, err := u.miniBatchStep(b.rows(k*size, (k+1)*size))
 			if err != nil {
-				return nil, fmt.Errorf("grpo: update step: %w", err)
+				return nil, err
 			}
-			for i, t := range out {
-				v := optim.ScalarValue(t)
+			for i, v := range values {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, fmt.Errorf("grpo: %s is %v: the update diverged", names[i], v)
 				}
@@ -150,6 +168,63 @@ func (u *Updater) Step(b Batch, lr float64) (Metrics, error) {
 		m[MetricRefKL] = RefKL(b)
 	}
 	return m, nil
+}
+
+// miniBatchStep takes one AdamW step on mb and returns its metrics in the order of Step's names.
+// With Config.SkipZeroAdvantage the rows it leaves out of the backward pass are measured first,
+// by a forward pass at the same weights, or from Batch.Entropies where that suffices: their
+// share of each mean is their sum over the whole mini-batch's divisor, added to the backward
+// pass's share.
+func (u *Updater) miniBatchStep(mb Batch) ([]float64, error) {
+	backward, forward := mb, Batch{}
+	if u.config.skipsZeroAdvantage() {
+		backward, forward = mb.splitByAdvantage()
+	}
+	tokens, rows := float32(max(mb.ResponseTokens, 1)), float32(mb.Len())
+	var measured []float64
+	if forward.Len() > 0 {
+		var ok bool
+		if measured, ok = u.config.sampledSums(forward); !ok {
+			out, err := u.measure.Call(forward.execArgs(1, 1)...)
+			if err != nil {
+				return nil, fmt.Errorf("grpo: forward pass over the zero-advantage rows: %w", err)
+			}
+			measured = make([]float64, len(out))
+			for i, t := range out {
+				measured[i] = optim.ScalarValue(t)
+			}
+		}
+	}
+	out, err := u.exec.Call(backward.execArgs(tokens, rows)...)
+	if err != nil {
+		return nil, fmt.Errorf("grpo: update step: %w", err)
+	}
+	values := make([]float64, len(out))
+	for i, t := range out {
+		values[i] = optim.ScalarValue(t)
+	}
+	if measured != nil {
+		// pg_loss (0) and kl_loss (5) are aggregated per Config.LossAgg; the others are token
+		// means.
+		byRows := u.config.LossAgg == AggGRPO || u.config.LossAgg == AggDrGRPO
+		for i, v := range measured {
+			div := float64(tokens)
+			if byRows && (i == 0 || i == 5) {
+				div = float64(rows)
+			}
+			values[i] += v / div
+		}
+	}
+	return values, nil
+}
+
+// execArgs are the Updater's executable inputs for b with the given divisors.
+func (b Batch) execArgs(tokens, rows float32) []any {
+	args := []any{b.Tokens, b.Mask, b.LossMask, b.Advantages, b.OldLogProbs, tokens, rows}
+	if b.RefLogProbs != nil {
+		args = append(args, b.RefLogProbs)
+	}
+	return args
 }
 
 // RefKL is verl's critic/kl monitoring value for a batch with reference log-probs: the k1

@@ -46,6 +46,7 @@ type stepRollouts struct {
 	prompts   [][]int32
 	responses [][]int32
 	old       [][]float32 // SampleLogProbs: old log-probs at the rollout temperature
+	entropies [][]float32 // the sampling distributions' entropies, for the update's metrics
 	groups    []int
 	genTime   time.Duration
 	tokens    int // generated tokens
@@ -57,7 +58,7 @@ func generate(s *sample.Sampler, tok *tokenizer.Tokenizer, c Config, step int, p
 	g := c.GRPO.GroupSize
 	n := len(picks) * g
 	out := &stepRollouts{rows: make([]Rollout, n), prompts: make([][]int32, n), responses: make([][]int32, n),
-		old: make([][]float32, n), groups: make([]int, n)}
+		old: make([][]float32, n), entropies: make([][]float32, n), groups: make([]int, n)}
 	seeds := make([]uint64, n)
 	for p, it := range picks {
 		for j := range g {
@@ -94,7 +95,7 @@ func generate(s *sample.Sampler, tok *tokenizer.Tokenizer, c Config, step int, p
 				step, it.source, it.index, k%g, score.Value)
 		}
 		rewards[k] = score.Value
-		out.responses[k], out.old[k] = r.Tokens, r.SampleLogProbs
+		out.responses[k], out.old[k], out.entropies[k] = r.Tokens, r.SampleLogProbs, r.Entropies
 		out.tokens += len(r.Tokens)
 		out.rows[k] = Rollout{Step: int64(step), Index: it.index, Sample: int64(k % g), Level: it.level,
 			DataSource: it.source, Prompt: it.text, Response: text, GroundTruth: it.truth,
@@ -109,13 +110,14 @@ func generate(s *sample.Sampler, tok *tokenizer.Tokenizer, c Config, step int, p
 	return out, nil
 }
 
-// batch pads the rollouts into the update's batch.
-func (r *stepRollouts) batch(pad int32, bucket int) grpo.Batch {
+// batch pads the rollouts into the update's batch, with the sampler's entropies (the rollout
+// temperature is the loss's: Config.Validate).
+func (r *stepRollouts) batch(pad int32, bucket int) (grpo.Batch, error) {
 	adv := make([]float64, len(r.rows))
 	for k, row := range r.rows {
 		adv[k] = row.Advantage
 	}
-	return grpo.NewBatch(r.prompts, r.responses, r.old, adv, pad, bucket)
+	return grpo.NewBatch(r.prompts, r.responses, r.old, adv, pad, bucket).WithEntropies(r.entropies)
 }
 
 func sum(xs []float32) float64 {

@@ -36,7 +36,10 @@ func (r *runner) trainStep(s int, smp *sample.Sampler, upd *grpo.Updater, ref *g
 	metrics["perf/rollout_tokens_per_s"] = float64(ro.tokens) / ro.genTime.Seconds()
 	metrics["training/epoch"] = float64(epoch)
 
-	batch := ro.batch(r.tok.PadID(), c.LengthBucket)
+	batch, err := ro.batch(r.tok.PadID(), c.LengthBucket)
+	if err != nil {
+		return nil, nil, err
+	}
 	if ref != nil {
 		t := time.Now()
 		if batch.RefLogProbs, err = ref.LogProbs(batch); err != nil {

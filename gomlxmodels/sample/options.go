@@ -80,6 +80,11 @@ type Result struct {
 	// LogProbs at temperature 1 without top-p, and is 0 in greedy mode.
 	SampleLogProbs []float32
 
+	// Entropies[i] is the entropy of the tempered distribution Tokens[i] was drawn from (temperature
+	// applied, before top-p): the entropy GRPO logs (actor/entropy_loss), known here for free.
+	// 0 in greedy mode.
+	Entropies []float32
+
 	// Ended reports whether the row stopped on an EOS id (false: it hit MaxNewTokens).
 	Ended bool
 }

@@ -11,6 +11,9 @@ type picker struct {
 	temperature, topP float64
 	logp, w           []float64
 	order             []int
+	// entropy is the entropy of the tempered distribution (before top-p) of the last pick; 0
+	// when greedy.
+	entropy float64
 }
 
 func newPicker(vocab int, temperature, topP float64) *picker {
@@ -44,6 +47,7 @@ func (p *picker) pick(logits []float32, u float64) (tok int, logPi, logQ float64
 		p.logp[i] = float64(l) - lse
 	}
 	if p.temperature == 0 {
+		p.entropy = 0
 		return best, p.logp[best], 0
 	}
 
@@ -52,6 +56,13 @@ func (p *picker) pick(logits []float32, u float64) (tok int, logPi, logQ float64
 	for i := range p.w {
 		p.w[i] = math.Exp((p.logp[i] - p.logp[best]) / p.temperature)
 		z += p.w[i]
+	}
+	// H = −Σ q log q with q = w/z and log q = (logp − logp_best)/T − log z.
+	p.entropy = math.Log(z)
+	for i, w := range p.w {
+		if w > 0 {
+			p.entropy -= w / z * (p.logp[i] - p.logp[best]) / p.temperature
+		}
 	}
 	mass := z
 	kept := p.order[:len(p.w)]

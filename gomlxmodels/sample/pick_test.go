@@ -107,3 +107,35 @@ func TestSeedFor(t *testing.T) {
 		}
 	}
 }
+
+// TestPickEntropy: the entropy pick reports is that of the tempered distribution before top-p,
+// computed by hand from its definition; 0 when greedy.
+func TestPickEntropy(t *testing.T) {
+	probs := []float64{0.1, 0.4, 0.05, 0.3, 0.15}
+	entropy := func(q []float64) float64 {
+		h := 0.0
+		for _, x := range q {
+			h -= x * math.Log(x)
+		}
+		return h
+	}
+	tests := []struct {
+		name              string
+		temperature, topP float64
+		want              float64
+	}{
+		{"T=1", 1, 1, entropy(probs)},
+		{"T=0.5", 0.5, 1, entropy(squaredNormalised(probs))},
+		{"top-p does not change it", 0.5, 0.3, entropy(squaredNormalised(probs))},
+		{"greedy", 0, 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPicker(len(probs), tc.temperature, tc.topP)
+			p.pick(logitsFor(probs...), 0.5)
+			if math.Abs(p.entropy-tc.want) > 1e-6 {
+				t.Errorf("entropy %g, want %g", p.entropy, tc.want)
+			}
+		})
+	}
+}

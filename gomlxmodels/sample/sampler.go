@@ -126,6 +126,7 @@ func (s *Sampler) Generate(prompts [][]int32, seeds []uint64, opts Options) ([]R
 			res.Tokens = append(res.Tokens, int32(tok))
 			res.LogProbs = append(res.LogProbs, float32(lp))
 			res.SampleLogProbs = append(res.SampleLogProbs, float32(lq))
+			res.Entropies = append(res.Entropies, float32(pk.entropy))
 			if slices.Contains(opts.EOS, int32(tok)) {
 				res.Ended, done[r] = true, true
 			} else if len(res.Tokens) == opts.MaxNewTokens {
