@@ -79,7 +79,7 @@ func runRedistill(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return sftJob{model: *base, data: setDir, out: *out, resume: *resume, evalData: *evalData, evalN: *evalN,
-		eval: evalCfg(), train: getTrain(), extra: map[string]any{"redistill": *mode}}.run(stdout, stderr)
+		eval: evalCfg(), train: getTrain(), extra: map[string]any{"redistill": *mode}, fitBatch: true}.run(stdout, stderr)
 }
 
 // writeRedistillSet builds the set of one mode and writes it, with the

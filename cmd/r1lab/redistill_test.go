@@ -78,6 +78,17 @@ func TestRedistillCmd(t *testing.T) {
 		}
 	}
 
+	// A set smaller than one batch is fine-tuned on in one batch of its size.
+	small := filepath.Join(root, "control-small")
+	args := []string{"redistill", "--mode", "control", "--b-set", filepath.Join(bOut, "data"), "--out", small,
+		"--data", data, "--base", filepath.Join(base, "model"), "--batch", "8", "--epochs", "1", "--eval-data", ""}
+	if code, stdout, stderr := runCLI(args...); code != 0 || !strings.Contains(stdout, "fewer than one batch of 8: batch 3") {
+		t.Fatalf("control with --batch 8 on 3 rows: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if cfg, err := os.ReadFile(filepath.Join(small, "config.json")); err != nil || !strings.Contains(string(cfg), `"batch_size": 3`) {
+		t.Errorf("config.json does not record batch 3 (%v):\n%s", err, cfg)
+	}
+
 	// A micro policy answers nothing right: mode a fails with a clear error and writes nothing.
 	aOut := filepath.Join(root, "a")
 	code, _, stderr = runCLI(append([]string{"redistill", "--mode", "a", "--policy", filepath.Join(base, "model"), "--max-new", "4",

@@ -46,6 +46,9 @@ type sftJob struct {
 	eval             evaluate.Config
 	train            trainer.Config
 	extra            map[string]any // more entries for config.json
+	// fitBatch shrinks the batch to the training set when the set is smaller than one batch
+	// (a re-distilled set's size is known only once it is built); otherwise that is an error.
+	fitBatch bool
 }
 
 func (j sftJob) run(stdout, stderr io.Writer) error {
@@ -76,6 +79,10 @@ func (j sftJob) run(stdout, stderr io.Writer) error {
 	val, err := sft.Examples(tok, valRows, valFile, m.Config.MaxSeqLen)
 	if err != nil {
 		return err
+	}
+	if len(train) < tc.BatchSize && j.fitBatch && len(train) > 0 {
+		fmt.Fprintf(stdout, "sft: %d training rows, fewer than one batch of %d: batch %d\n", len(train), tc.BatchSize, len(train))
+		tc.BatchSize = len(train)
 	}
 	if len(train) < tc.BatchSize {
 		return errors.New(trainFile + fmt.Sprintf(": %d rows, fewer than one batch of %d (lower --batch)", len(train), tc.BatchSize))

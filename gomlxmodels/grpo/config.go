@@ -101,8 +101,9 @@ type Config struct {
 	// with one reward: most groups early in RL on a hard task) out of the backward pass. With
 	// KLCoef and EntropyCoef 0 their loss terms are identically 0, so the gradient, the update
 	// and, with the whole batch's divisors (Inputs.TokenCount), the loss are unchanged; their
-	// share of the logged token means (entropy, ppo_kl) comes from a forward pass alone. It is
-	// ignored when KLCoef or EntropyCoef is non-zero. An optimisation, not a change of the
+	// share of the logged means (entropy, ppo_kl, kl_loss) comes from the sampler's entropies
+	// (Batch.Entropies) or else from a forward pass alone. It is ignored when KLCoef or
+	// EntropyCoef is non-zero. An optimisation, not a change of the
 	// method (verl and TRL back-propagate through every row). Default true.
 	SkipZeroAdvantage bool `json:"skip_zero_advantage"`
 
