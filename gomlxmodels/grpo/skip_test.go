@@ -112,6 +112,43 @@ func countTrue(xs []bool) int {
 	return n
 }
 
+// stepBothWays takes one Updater.Step on fresh copies made by setup, without and with
+// SkipZeroAdvantage, and fails unless every weight and metric agrees (within a relative 1e-5 or
+// an absolute absTol). It returns the skipping run's metrics.
+func stepBothWays(t *testing.T, absTol float64, setup func(c Config) (*lm.Model, Config, Batch)) Metrics {
+	t.Helper()
+	var weights []map[string][]float32
+	var metrics []Metrics
+	for _, skip := range []bool{false, true} {
+		c := DefaultConfig()
+		c.SkipZeroAdvantage = skip
+		m, c, b := setup(c)
+		u := newUpdater(t, m, c)
+		met, err := u.Step(b, 1e-2)
+		u.Finalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		weights, metrics = append(weights, modelWeights(t, m)), append(metrics, met)
+	}
+	if len(metrics[0]) != len(metrics[1]) {
+		t.Fatalf("metrics %v vs %v", metrics[0], metrics[1])
+	}
+	for name, v := range metrics[0] {
+		if w := metrics[1][name]; !near(w, v, 1e-5) && math.Abs(w-v) > absTol {
+			t.Errorf("%s: %g skipping, %g not", name, w, v)
+		}
+	}
+	for path, w := range weights[0] {
+		for i := range w {
+			if !near(float64(weights[1][path][i]), float64(w[i]), 1e-5) {
+				t.Fatalf("%s[%d]: %g skipping, %g not", path, i, weights[1][path][i], w[i])
+			}
+		}
+	}
+	return metrics[1]
+}
+
 // TestSkipZeroAdvantageExact: two copies of a model take the same steps, one back-propagating
 // through every row, one skipping the zero-advantage rows; weights and every metric agree, for
 // each loss aggregation, with several epochs and mini-batches, and with reference log-probs
@@ -130,57 +167,29 @@ func TestSkipZeroAdvantageExact(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var weights []map[string][]float32
-			var metrics []Metrics
-			for _, skip := range []bool{false, true} {
+			met := stepBothWays(t, 0, func(c Config) (*lm.Model, Config, Batch) {
 				m := newModel(t, 21)
-				c := DefaultConfig()
 				c.LossAgg, c.MaxCompletionLength = tc.agg, 9
 				c.PPOEpochs, c.MiniBatches = tc.epochs, tc.miniBatches
-				c.SkipZeroAdvantage = skip
 				// Rows 0–7 and 16–23 have advantages; with 2 mini-batches each gets 8 + 4 rows.
 				b := groupedBatch(t, m, c, []bool{true, false, true})
 				if tc.ref {
 					b.RefLogProbs = groupedBatch(t, newModel(t, 22), c, []bool{true, false, true}).OldLogProbs
 				}
-				u := newUpdater(t, m, c)
-				met, err := u.Step(b, 1e-2)
-				u.Finalize()
-				if err != nil {
-					t.Fatal(err)
-				}
-				weights, metrics = append(weights, modelWeights(t, m)), append(metrics, met)
-			}
-			if len(metrics[0]) != len(metrics[1]) {
-				t.Fatalf("metrics %v vs %v", metrics[0], metrics[1])
-			}
-			for name, v := range metrics[0] {
-				if w := metrics[1][name]; !near(w, v, 1e-5) {
-					t.Errorf("%s: %g skipping, %g not", name, w, v)
-				}
-			}
-			for path, w := range weights[0] {
-				for i := range w {
-					if !near(float64(weights[1][path][i]), float64(w[i]), 1e-5) {
-						t.Fatalf("%s[%d]: %g skipping, %g not", path, i, weights[1][path][i], w[i])
-					}
-				}
-			}
-			t.Logf("metrics %v", metrics[1])
+				return m, c, b
+			})
+			t.Logf("metrics %v", met)
 		})
 	}
 }
 
 // TestSkipZeroAdvantageSampledEntropies: with the sampler's entropies in the batch, one
 // on-policy step skips the zero-advantage rows without any forward pass over them, and its
-// metrics and weights still equal those of the full backward pass.
+// metrics and weights still equal those of the full backward pass (ppo_kl, taken as 0 on the
+// skipped rows, within 1e-6).
 func TestSkipZeroAdvantageSampledEntropies(t *testing.T) {
-	var weights []map[string][]float32
-	var metrics []Metrics
-	for _, skip := range []bool{false, true} {
+	stepBothWays(t, 1e-6, func(c Config) (*lm.Model, Config, Batch) {
 		m := newModel(t, 23)
-		c := DefaultConfig()
-		c.SkipZeroAdvantage = skip
 		b := groupedBatch(t, m, c, []bool{false, true, false})
 		// The sampler's entropies, per response token, from the host's independent computation.
 		hp := computeHostPolicy(t, m, b, c.Temperature)
@@ -192,33 +201,15 @@ func TestSkipZeroAdvantageSampledEntropies(t *testing.T) {
 				}
 			}
 		}
-		var err error
-		if b, err = b.WithEntropies(perResponse); err != nil {
+		b, err := b.WithEntropies(perResponse)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := c.sampledSums(b); !ok {
 			t.Fatal("sampledSums refused an on-policy batch with entropies")
 		}
-		u := newUpdater(t, m, c)
-		met, err := u.Step(b, 1e-2)
-		u.Finalize()
-		if err != nil {
-			t.Fatal(err)
-		}
-		weights, metrics = append(weights, modelWeights(t, m)), append(metrics, met)
-	}
-	for name, v := range metrics[0] {
-		if w := metrics[1][name]; !near(w, v, 1e-5) && math.Abs(w-v) > 1e-6 {
-			t.Errorf("%s: %g skipping, %g not", name, w, v)
-		}
-	}
-	for path, w := range weights[0] {
-		for i := range w {
-			if !near(float64(weights[1][path][i]), float64(w[i]), 1e-5) {
-				t.Fatalf("%s[%d]: %g skipping, %g not", path, i, weights[1][path][i], w[i])
-			}
-		}
-	}
+		return m, c, b
+	})
 }
 
 func TestWithEntropiesErrors(t *testing.T) {
