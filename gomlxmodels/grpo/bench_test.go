@@ -27,6 +27,29 @@ func benchRollouts(rows int) (prompts, responses [][]int32, old [][]float32, adv
 	return prompts, responses, old, adv
 }
 
+// timeSteps times Updater.Step of config c on batch with a fresh model of cfg (seed 1), after
+// one untimed step that compiles the graphs.
+func timeSteps(b *testing.B, cfg lm.Config, c Config, batch Batch) {
+	m, err := lm.New(cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := NewUpdater(mustBackend(b), m, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer u.Finalize()
+	if _, err := u.Step(batch, 1e-4); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := u.Step(batch, 1e-4); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkStep times one on-policy update of the "tiny" preset (256-token vocabulary) on 16
 // rollouts of a 32-token prompt and a 96-token response, with and without the logged entropy,
 // to back Config.LogEntropy's cost claim. Run with e.g. -bench Step -benchtime 3x.
@@ -40,27 +63,9 @@ func BenchmarkStep(b *testing.B) {
 	for _, entropy := range []bool{false, true} {
 		name := map[bool]string{false: "entropy=off", true: "entropy=on"}[entropy]
 		b.Run(name, func(b *testing.B) {
-			m, err := lm.New(cfg, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
 			c := DefaultConfig()
 			c.LogEntropy = entropy
-			u, err := NewUpdater(mustBackend(b), m, c)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer u.Finalize()
-			batch := NewBatch(prompts, responses, old, adv, 0, 32)
-			if _, err := u.Step(batch, 1e-4); err != nil { // compile, untimed
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			for b.Loop() {
-				if _, err := u.Step(batch, 1e-4); err != nil {
-					b.Fatal(err)
-				}
-			}
+			timeSteps(b, cfg, c, NewBatch(prompts, responses, old, adv, 0, 32))
 		})
 	}
 }
@@ -85,32 +90,16 @@ func BenchmarkStepSkipZeroAdvantage(b *testing.B) {
 	}
 	for _, mode := range []string{"all-rows", "forward-pass", "sampled-entropies"} {
 		b.Run(mode, func(b *testing.B) {
-			m, err := lm.New(cfg, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
 			c := DefaultConfig()
 			c.SkipZeroAdvantage = mode != "all-rows"
-			u, err := NewUpdater(mustBackend(b), m, c)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer u.Finalize()
 			batch := NewBatch(prompts, responses, old, adv, 0, 32)
 			if mode == "sampled-entropies" {
+				var err error
 				if batch, err = batch.WithEntropies(entropies); err != nil {
 					b.Fatal(err)
 				}
 			}
-			if _, err := u.Step(batch, 1e-4); err != nil { // compile, untimed
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			for b.Loop() {
-				if _, err := u.Step(batch, 1e-4); err != nil {
-					b.Fatal(err)
-				}
-			}
+			timeSteps(b, cfg, c, batch)
 		})
 	}
 }

@@ -37,15 +37,8 @@ func groupedBatch(t *testing.T, m *lm.Model, c Config, adv []bool) Batch {
 			a = append(a, v)
 		}
 	}
-	b := NewBatch(prompts, responses, old, a, 0, 4)
-	lpr, err := NewLogProber(mustBackend(t), m, c.Temperature)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lpr.Finalize()
-	if b.OldLogProbs, err = lpr.LogProbs(b); err != nil {
-		t.Fatal(err)
-	}
+	b, lpr := withOwnLogProbs(t, m, c, NewBatch(prompts, responses, old, a, 0, 4))
+	lpr.Finalize()
 	return b
 }
 

@@ -13,7 +13,13 @@ import (
 func onPolicyBatch(t *testing.T, m *lm.Model, c Config, adv []float64) (Batch, *LogProber) {
 	t.Helper()
 	p, r, old := fixedRollouts()
-	b := NewBatch(p, r, old, adv, 0, 4)
+	return withOwnLogProbs(t, m, c, NewBatch(p, r, old, adv, 0, 4))
+}
+
+// withOwnLogProbs sets b's old log-probs to m's own at c.Temperature (an on-policy batch) and
+// returns the LogProber that computed them; the caller finalizes it.
+func withOwnLogProbs(t *testing.T, m *lm.Model, c Config, b Batch) (Batch, *LogProber) {
+	t.Helper()
 	lpr, err := NewLogProber(mustBackend(t), m, c.Temperature)
 	if err != nil {
 		t.Fatal(err)
