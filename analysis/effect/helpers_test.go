@@ -6,25 +6,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/r1lab/r1lab/analysis/stats"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
-
-// One backend for the whole test binary (the project default, GOMLX_BACKEND unset).
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // taskVocab is the vocabulary size of the task tokenizer, so test models have real-sized
 // embeddings.
@@ -65,7 +52,7 @@ func newModel(t testing.TB, cfg lm.Config, seed uint64) *lm.Model {
 
 func newEstimator(t testing.TB, m *lm.Model, opts Options) *Estimator {
 	t.Helper()
-	e, err := New(mustBackend(t), m, opts)
+	e, err := New(backendtest.Must(t), m, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/grpo"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
@@ -20,7 +21,7 @@ func lmObjective(t *testing.T, m *lm.Model, p Pair) float64 {
 	t.Helper()
 	prompts, responses := [][]int32{p.Prompt}, [][]int32{p.Response}
 	b := grpo.NewBatch(prompts, responses, [][]float32{make([]float32, len(p.Response))}, []float64{0}, 0, 1)
-	x, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tok, mask, lossMask *graph.Node) *graph.Node {
+	x, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tok, mask, lossMask *graph.Node) *graph.Node {
 		lp := lm.TokenLogProbs(m.Scope(), m.Config, tok, nil, mask, lm.NextTokenTargets(tok, 0))
 		return graph.Neg(lm.SequenceNLL(lp, lossMask))
 	})
@@ -128,7 +129,7 @@ func TestSampleGradientsOfPaddedBatchesAgree(t *testing.T) {
 func TestBadInputs(t *testing.T) {
 	vocab := mustVocab(t)
 	m := newModel(t, microConfig(vocab, dtypes.Float32), 5)
-	if _, err := New(mustBackend(t), m, Options{}); err == nil {
+	if _, err := New(backendtest.Must(t), m, Options{}); err == nil {
 		t.Error("zero Options accepted")
 	} else {
 		t.Log(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/r1lab/r1lab/analysis/stats"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -18,7 +19,7 @@ import (
 func hostLogSoftmax(t *testing.T, m *lm.Model, p Pair) [][]float64 {
 	t.Helper()
 	tok := [][]int32{append(append([]int32(nil), p.Prompt...), p.Response...)}
-	x, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tokens *graph.Node) *graph.Node {
+	x, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tokens *graph.Node) *graph.Node {
 		return lm.Logits(m.Scope(), m.Config, tokens, nil, nil)
 	})
 	if err != nil {

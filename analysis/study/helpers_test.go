@@ -6,28 +6,15 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/r1lab/r1lab/analysis/effect"
 	"github.com/r1lab/r1lab/datasets/reward"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
 
-// One backend and tokenizer for the whole test binary.
-var (
-	testBackend = sync.OnceValues(backend.New)
-	testTok     = sync.OnceValues(func() (*tokenizer.Tokenizer, error) { return tokenizer.ForTasks() })
-)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
+// One tokenizer for the whole test binary.
+var testTok = sync.OnceValues(func() (*tokenizer.Tokenizer, error) { return tokenizer.ForTasks() })
 
 func mustTok(t testing.TB) *tokenizer.Tokenizer {
 	t.Helper()
@@ -59,7 +46,7 @@ func microModel(t testing.TB, seed uint64) *lm.Model {
 // (the final RMSNorm undoes the scale on the input side): a peaked next-token distribution.
 func sharpen(t testing.TB, m *lm.Model, factor float64) {
 	t.Helper()
-	e, err := effect.New(mustBackend(t), m, effect.DefaultOptions())
+	e, err := effect.New(backendtest.Must(t), m, effect.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +138,7 @@ func newGreedyCase(t testing.TB, n int) greedyCase {
 	spaced, unspaced := spacedTokens(t)
 	c := greedyCase{base: microModel(t, 6), prompt: randomIDs(rng, append(spaced, unspaced...), 5)}
 	sharpen(t, c.base, 2)
-	e, err := effect.New(mustBackend(t), c.base, effect.DefaultOptions())
+	e, err := effect.New(backendtest.Must(t), c.base, effect.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/analysis/effect"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
 
 // TestMeanSampleGradient checks the batched SFT gradient against the mean of exact per-sample
@@ -15,7 +16,7 @@ func TestMeanSampleGradient(t *testing.T) {
 	spaced, unspaced := spacedTokens(t)
 	set := oneTokenSet(rng, "s", unspaced, spaced, 5)
 	set.Pairs[2].Response = randomIDs(rng, spaced, 4) // lengths differ: the 1/|y| weights matter
-	e, err := effect.New(mustBackend(t), microModel(t, 3), effect.DefaultOptions())
+	e, err := effect.New(backendtest.Must(t), microModel(t, 3), effect.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestSFTEffectSigns(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := fastOptions()
 			o.Samples, o.SFTSteps, o.LearningRate = 128, tc.steps, tc.lr
-			res, err := SFTEffect(mustBackend(t), base, mustTok(t), test, sets, o, nil)
+			res, err := SFTEffect(backendtest.Must(t), base, mustTok(t), test, sets, o, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +116,7 @@ func TestSFTEffectSigns(t *testing.T) {
 			}
 		})
 	}
-	after, err := effect.New(mustBackend(t), base, effect.DefaultOptions())
+	after, err := effect.New(backendtest.Must(t), base, effect.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

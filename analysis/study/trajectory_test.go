@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/analysis/effect"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
 // perturb returns a Load that adds Gaussian noise of relative size scale to m's weights.
 func perturb(t *testing.T, scale float64, seed uint64) func(m *lm.Model) error {
 	return func(m *lm.Model) error {
-		e, err := effect.New(mustBackend(t), m, effect.DefaultOptions())
+		e, err := effect.New(backendtest.Must(t), m, effect.DefaultOptions())
 		if err != nil {
 			return err
 		}
@@ -58,7 +59,7 @@ func TestTrajectory(t *testing.T) {
 	}}
 	o := fastOptions()
 	o.Samples = 64
-	res, err := Trajectory(mustBackend(t), c.base, mustTok(t), c.test, arm, o, nil)
+	res, err := Trajectory(backendtest.Must(t), c.base, mustTok(t), c.test, arm, o, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestTrajectoryErrors(t *testing.T) {
 		{"kernel too small", Arm{Name: "a", Kernel: []effect.Pair{pair}, Points: []Point{{Step: 0}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := Trajectory(mustBackend(t), m, mustTok(t), nil, tc.arm, o, nil); err == nil {
+			if _, err := Trajectory(backendtest.Must(t), m, mustTok(t), nil, tc.arm, o, nil); err == nil {
 				t.Error("no error")
 			}
 		})

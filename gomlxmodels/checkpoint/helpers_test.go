@@ -4,29 +4,15 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
-
-// One backend for the whole test binary (the project default: pure Go unless GOMLX_BACKEND).
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // tinyConfig is lm's test model: 2 layers, GQA, Heads·HeadDim ≠ DModel.
 func tinyConfig() lm.Config {
@@ -50,7 +36,7 @@ func newTiny(t testing.TB, cfg lm.Config, seed uint64) *lm.Model {
 func train(t testing.TB, m *lm.Model, from, to int) {
 	t.Helper()
 	opt := optimizer.Adam().LearningRate(1e-2).WeightDecay(0.01).Done()
-	e, err := model.NewExec(mustBackend(t), m.Store, func(root *model.Scope, tok, msk *Node) *Node {
+	e, err := model.NewExec(backendtest.Must(t), m.Store, func(root *model.Scope, tok, msk *Node) *Node {
 		lp := lm.TokenLogProbs(m.Scope(), m.Config, tok, nil, msk, lm.NextTokenTargets(tok, 0))
 		loss := lm.MaskedNLL(lp, msk)
 		opt.UpdateGraph(root, tok.Graph(), loss)

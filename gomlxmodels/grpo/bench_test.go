@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -34,7 +35,7 @@ func timeSteps(b *testing.B, cfg lm.Config, c Config, batch Batch) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := NewUpdater(mustBackend(b), m, c)
+	u, err := NewUpdater(backendtest.Must(b), m, c)
 	if err != nil {
 		b.Fatal(err)
 	}

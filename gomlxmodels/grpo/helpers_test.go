@@ -3,29 +3,15 @@ package grpo
 import (
 	"math"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
-
-// One backend for the whole test binary (the project default, GOMLX_BACKEND unset).
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // tinyConfig is a one-layer model small enough to compile and run in milliseconds. A large init
 // std makes its next-token distributions far from uniform, so log-probs, ratios and entropies
@@ -64,7 +50,7 @@ type hostPolicy struct {
 
 func computeHostPolicy(t testing.TB, m *lm.Model, b Batch, temperature float64) hostPolicy {
 	t.Helper()
-	e, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tokens, mask *Node) *Node {
+	e, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tokens, mask *Node) *Node {
 		return lm.Logits(m.Scope(), m.Config, tokens, nil, mask)
 	})
 	if err != nil {

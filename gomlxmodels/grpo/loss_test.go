@@ -7,6 +7,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -27,7 +28,7 @@ func TestAggregate(t *testing.T) {
 		t.Run(tc.agg, func(t *testing.T) {
 			c := DefaultConfig()
 			c.LossAgg, c.MaxCompletionLength = tc.agg, 4
-			e, err := NewExec(mustBackend(t), func(x, w *Node) *Node { return aggregate(x, w, c, ownDivisors(w)) })
+			e, err := NewExec(backendtest.Must(t), func(x, w *Node) *Node { return aggregate(x, w, c, ownDivisors(w)) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +63,7 @@ func TestKLEstimate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.est, func(t *testing.T) {
-			e, err := NewExec(mustBackend(t), func(lp, r, m *Node) *Node { return klEstimate(lp, r, m, tc.est) })
+			e, err := NewExec(backendtest.Must(t), func(lp, r, m *Node) *Node { return klEstimate(lp, r, m, tc.est) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +90,7 @@ func TestTokenLogProbsMatchHost(t *testing.T) {
 	b := NewBatch(p, r, old, make([]float64, len(p)), 0, 4)
 	for _, temp := range []float64{1, 0.7} {
 		hp := computeHostPolicy(t, m, b, temp)
-		e, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tok, mask *Node) (*Node, *Node, *Node) {
+		e, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tok, mask *Node) (*Node, *Node, *Node) {
 			targets := lm.NextTokenTargets(tok, 0)
 			lp, ent := TokenLogProbs(m.Scope(), m.Config, tok, mask, targets, temp, true)
 			return lp, ent, lm.TokenLogProbs(m.Scope(), m.Config, tok, nil, mask, targets)
@@ -126,7 +127,7 @@ func TestTokenLogProbsMatchHost(t *testing.T) {
 // Entropy and KLLoss (NaN when absent).
 func lossExec(t *testing.T, m *lm.Model, c Config) *model.Exec {
 	t.Helper()
-	e, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, in []*Node) []*Node {
+	e, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, in []*Node) []*Node {
 		li := Inputs{Tokens: in[0], Mask: in[1], LossMask: in[2], Advantages: in[3], OldLogProbs: in[4]}
 		if len(in) > 5 {
 			li.RefLogProbs = in[5]
@@ -290,7 +291,7 @@ func TestOnPolicy(t *testing.T) {
 	p, r, old := fixedRollouts()
 	b := NewBatch(p, r, old, []float64{1.5, -0.5, 0.25, -1.25}, 0, 4)
 	c := DefaultConfig()
-	lpr, err := NewLogProber(mustBackend(t), m, c.Temperature)
+	lpr, err := NewLogProber(backendtest.Must(t), m, c.Temperature)
 	if err != nil {
 		t.Fatal(err)
 	}

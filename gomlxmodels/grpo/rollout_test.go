@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/sample"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestSamplerLogProbsAreOldLogProbs(t *testing.T) {
 	m := newModel(t, 10)
 	c := DefaultConfig()
-	s, err := sample.New(mustBackend(t), m)
+	s, err := sample.New(backendtest.Must(t), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestSamplerLogProbsAreOldLogProbs(t *testing.T) {
 	}
 	b := NewBatch(prompts, responses, old, Advantages([]float64{1, 0, 0, 1}, []int{0, 0, 1, 1}, c), 0, 4)
 
-	lpr, err := NewLogProber(mustBackend(t), m, c.Temperature)
+	lpr, err := NewLogProber(backendtest.Must(t), m, c.Temperature)
 	if err != nil {
 		t.Fatal(err)
 	}

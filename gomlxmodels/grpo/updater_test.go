@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -20,7 +21,7 @@ func onPolicyBatch(t *testing.T, m *lm.Model, c Config, adv []float64) (Batch, *
 // returns the LogProber that computed them; the caller finalizes it.
 func withOwnLogProbs(t *testing.T, m *lm.Model, c Config, b Batch) (Batch, *LogProber) {
 	t.Helper()
-	lpr, err := NewLogProber(mustBackend(t), m, c.Temperature)
+	lpr, err := NewLogProber(backendtest.Must(t), m, c.Temperature)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func withOwnLogProbs(t *testing.T, m *lm.Model, c Config, b Batch) (Batch, *LogP
 
 func newUpdater(t *testing.T, m *lm.Model, c Config) *Updater {
 	t.Helper()
-	u, err := NewUpdater(mustBackend(t), m, c)
+	u, err := NewUpdater(backendtest.Must(t), m, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestStepErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewUpdater(mustBackend(t), m, Config{}); err == nil {
+	if _, err := NewUpdater(backendtest.Must(t), m, Config{}); err == nil {
 		t.Error("NewUpdater accepted the zero Config")
 	}
 }

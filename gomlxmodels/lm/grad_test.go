@@ -9,6 +9,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
 
 // TestGradientsMatchFiniteDifferences checks autodiff through the whole model and the SFT loss
@@ -46,7 +47,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			t.Fatalf("no variable %s", rel)
 		}
 	}
-	gradExec, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, inputs []*Node) []*Node {
+	gradExec, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, inputs []*Node) []*Node {
 		loss := lossFn(inputs[0], inputs[1], inputs[2])
 		nodes := make([]*Node, len(vars))
 		for i, v := range vars {
@@ -57,7 +58,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lossExec, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tok, msk, lm *Node) *Node {
+	lossExec, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tok, msk, lm *Node) *Node {
 		return lossFn(tok, msk, lm)
 	})
 	if err != nil {

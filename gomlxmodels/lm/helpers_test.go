@@ -2,28 +2,14 @@ package lm
 
 import (
 	"math/rand/v2"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
-
-// One backend for the whole test binary: tests use the project default (GOMLX_BACKEND unset).
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // testConfig is a deliberately tiny but complete model: 2 layers, GQA with 2 query heads per KV
 // head, Heads·HeadDim ≠ DModel, so every code path (grouping, reshapes, fused splits) is used.
@@ -69,7 +55,7 @@ func onesMask(b, s int) [][]bool {
 // logitsExec compiles Logits(tokens, mask) with positions derived from the mask.
 func logitsExec(t testing.TB, m *Model) *model.Exec {
 	t.Helper()
-	e, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tokens, mask *Node) *Node {
+	e, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tokens, mask *Node) *Node {
 		return Logits(m.Scope(), m.Config, tokens, nil, mask)
 	})
 	if err != nil {

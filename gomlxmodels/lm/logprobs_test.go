@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
 
 // TestTokenLogProbs compares the fused gather + log-sum-exp with a log-softmax of Logits computed
@@ -22,7 +23,7 @@ func TestTokenLogProbs(t *testing.T) {
 	mask[2][0], mask[2][1] = false, false // some left padding too
 	logits := runLogits(t, logitsExec(t, m), tokens, mask)
 
-	e, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tok, msk *Node) *Node {
+	e, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tok, msk *Node) *Node {
 		return TokenLogProbs(m.Scope(), cfg, tok, nil, msk, NextTokenTargets(tok, 0))
 	})
 	if err != nil {
@@ -88,7 +89,7 @@ func TestNLLReductions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := ExecOnce(mustBackend(t), func(lp, m *Node) *Node { return tc.fn(lp, m) }, logProbs, tc.mask)
+			out, err := ExecOnce(backendtest.Must(t), func(lp, m *Node) *Node { return tc.fn(lp, m) }, logProbs, tc.mask)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
 
 // newSFTStep compiles one AdamW step on the paper's SFT loss (MaskedNLL of the next-token
@@ -45,7 +46,7 @@ func TestOverfit(t *testing.T) {
 	for i := range lossMask {
 		lossMask[i][0], lossMask[i][s-1] = false, false // "prompt" token and the fill target
 	}
-	step := newSFTStep(t, mustBackend(t), m, 1e-2)
+	step := newSFTStep(t, backendtest.Must(t), m, 1e-2)
 	var first, last float32
 	for i := range steps {
 		out, err := step.Call(tokens, mask, lossMask)

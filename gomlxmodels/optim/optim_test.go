@@ -2,25 +2,12 @@ package optim
 
 import (
 	"math"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 )
-
-var testBackend = sync.OnceValues(backend.New)
-
-func backendForTest(t *testing.T) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // TestClipGlobalNorm: gradients (3, 4) and (0) have global norm 5; torch's clip_grad_norm_
 // scales them by max/(5+1e-6) when that is below 1 and returns the norm before clipping.
@@ -33,7 +20,7 @@ func TestClipGlobalNorm(t *testing.T) {
 		{10, []float64{3, 4, 0}},
 		{0, []float64{3, 4, 0}}, // 0: no clipping
 	} {
-		e, err := NewExec(backendForTest(t), func(a, b *Node) []*Node {
+		e, err := NewExec(backendtest.Must(t), func(a, b *Node) []*Node {
 			grads := []*Node{a, b}
 			norm := ClipGlobalNorm(grads, tc.maxNorm)
 			return []*Node{grads[0], grads[1], norm}

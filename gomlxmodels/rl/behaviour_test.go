@@ -11,6 +11,7 @@ import (
 
 	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/datasets/reward"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 )
 
@@ -89,7 +90,7 @@ func TestNonFiniteRewardStops(t *testing.T) {
 		}, nil
 	}
 	train, test := mustData(t)
-	_, err := Run(mustBackend(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{Dir: dir, rewardOf: nanAfterStep1})
+	_, err := Run(backendtest.Must(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{Dir: dir, rewardOf: nanAfterStep1})
 	if err == nil || !strings.Contains(err.Error(), "step 2") || !strings.Contains(err.Error(), "NaN") ||
 		!strings.Contains(err.Error(), "last good checkpoint") {
 		t.Fatalf("error %v", err)
@@ -144,7 +145,7 @@ func TestBadInput(t *testing.T) {
 				tc.config(&cc)
 			}
 			dir := filepath.Join(t.TempDir(), "run")
-			_, err := Run(mustBackend(t), microModel(t, 1), mustTokenizer(t), tc.train, tc.test, cc,
+			_, err := Run(backendtest.Must(t), microModel(t, 1), mustTokenizer(t), tc.train, tc.test, cc,
 				Options{Dir: dir, TrainName: "rl/train.parquet", TestName: "rl/test.parquet"})
 			if err == nil {
 				t.Fatal("no error")
@@ -159,7 +160,7 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Run(mustBackend(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{}); err == nil ||
+	if _, err := Run(backendtest.Must(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{}); err == nil ||
 		!strings.Contains(err.Error(), "Dir is required") {
 		t.Errorf("no Dir: %v", err)
 	}

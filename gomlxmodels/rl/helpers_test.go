@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/r1lab/r1lab/datasets/dataio"
@@ -17,24 +16,11 @@ import (
 	"github.com/r1lab/r1lab/datasets/prompt"
 	"github.com/r1lab/r1lab/datasets/reward"
 	"github.com/r1lab/r1lab/datasets/splits"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
 	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
-
-// One backend for the whole test binary (the project default: pure Go unless GOMLX_BACKEND says
-// otherwise).
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 var testTokenizer = sync.OnceValues(func() (*tokenizer.Tokenizer, error) { return tokenizer.ForTasks("kk") })
 
@@ -116,7 +102,7 @@ func lengthReward(string) (reward.Func, error) {
 func mustRun(t testing.TB, m *lm.Model, c Config, o Options) *Result {
 	t.Helper()
 	train, test := mustData(t)
-	res, err := Run(mustBackend(t), m, mustTokenizer(t), train, test, c, o)
+	res, err := Run(backendtest.Must(t), m, mustTokenizer(t), train, test, c, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
@@ -184,12 +185,12 @@ func TestResumeExact(t *testing.T) {
 	// Resuming with another config is refused, naming the checkpoint.
 	c.Seed++
 	train, test := mustData(t)
-	if _, err := Run(mustBackend(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{Dir: resumed}); err == nil ||
+	if _, err := Run(backendtest.Must(t), microModel(t, 1), mustTokenizer(t), train, test, c, Options{Dir: resumed}); err == nil ||
 		!strings.Contains(err.Error(), "another config") {
 		t.Errorf("resume with another seed: %v", err)
 	}
 	c.Seed--
-	if _, err := Run(mustBackend(t), microModel(t, 2), mustTokenizer(t), train, test, c, Options{Dir: resumed, rewardOf: lengthReward}); err == nil ||
+	if _, err := Run(backendtest.Must(t), microModel(t, 2), mustTokenizer(t), train, test, c, Options{Dir: resumed, rewardOf: lengthReward}); err == nil ||
 		!strings.Contains(err.Error(), "other initial weights") {
 		t.Errorf("resume from another model: %v", err)
 	}

@@ -5,28 +5,15 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
-
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // testModel is a tiny random model. InitStd 0.5 makes its next-token distributions peaked and
 // varied (a 0.02 init would be nearly uniform), so greedy/EOS behaviour is non-trivial.
@@ -45,7 +32,7 @@ func testModel(t testing.TB) *lm.Model {
 
 func newSampler(t testing.TB, m *lm.Model) *Sampler {
 	t.Helper()
-	s, err := New(mustBackend(t), m)
+	s, err := New(backendtest.Must(t), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +111,7 @@ func TestCacheMatchesRecompute(t *testing.T) {
 
 	// Each row alone, unpadded: logits at position len(prompt)−1+i score generated token i.
 	v := m.Config.Vocab
-	exec, err := model.NewExec(mustBackend(t), m.Store, func(_ *model.Scope, tok *Node) *Node {
+	exec, err := model.NewExec(backendtest.Must(t), m.Store, func(_ *model.Scope, tok *Node) *Node {
 		return lm.Logits(m.Scope(), m.Config, tok, nil, nil)
 	})
 	if err != nil {

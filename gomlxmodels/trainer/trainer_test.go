@@ -5,28 +5,15 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/r1lab/r1lab/gomlxmodels/backend"
+	"github.com/r1lab/r1lab/gomlxmodels/backend/backendtest"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
 )
-
-var testBackend = sync.OnceValues(backend.New)
-
-func mustBackend(t testing.TB) compute.Backend {
-	t.Helper()
-	b, err := testBackend()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func tinyConfig() lm.Config {
 	return lm.Config{Vocab: 16, DModel: 16, Layers: 1, Heads: 2, KVHeads: 1, HeadDim: 8, FFN: 32,
@@ -70,7 +57,7 @@ func testTrainConfig() Config {
 func TestTrainLearnsAndLogs(t *testing.T) {
 	dir := t.TempDir()
 	m := newModel(t, 1)
-	res, err := Train(mustBackend(t), m, copyTask(96, 1), copyTask(16, 2), testTrainConfig(), Options{Dir: dir})
+	res, err := Train(backendtest.Must(t), m, copyTask(96, 1), copyTask(16, 2), testTrainConfig(), Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +109,7 @@ func weights(t *testing.T, m *lm.Model) map[string][]float32 {
 // An interrupted run resumed from its checkpoint ends with the same weights
 // and the same metrics as an uninterrupted one: no missing or repeated step.
 func TestResumeIsExact(t *testing.T) {
-	b := mustBackend(t)
+	b := backendtest.Must(t)
 	train, val := copyTask(64, 5), copyTask(8, 6)
 	c := testTrainConfig()
 	c.Epochs = 2 // 16 steps
@@ -175,7 +162,7 @@ func TestNaNStopsAndKeepsLastGoodCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	c := testTrainConfig()
 	c.LearningRate, c.ClipGradNorm, c.CheckpointEverySteps, c.Schedule = 1e30, 0, 1, "constant"
-	_, err := Train(mustBackend(t), newModel(t, 1), copyTask(64, 1), nil, c, Options{Dir: dir})
+	_, err := Train(backendtest.Must(t), newModel(t, 1), copyTask(64, 1), nil, c, Options{Dir: dir})
 	if err == nil || !strings.Contains(err.Error(), "stopping") {
 		t.Fatalf("want a NaN/Inf stop, got %v", err)
 	}
@@ -198,13 +185,13 @@ func TestBadInput(t *testing.T) {
 		{"no loss", []Example{{Tokens: []int32{1, 2}, LossFrom: 2}}, "nothing to train on"},
 		{"no batch", copyTask(3, 1), "make no batch"},
 	} {
-		_, err := Train(mustBackend(t), m, tc.train, nil, c, Options{Dir: t.TempDir()})
+		_, err := Train(backendtest.Must(t), m, tc.train, nil, c, Options{Dir: t.TempDir()})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}
 	c.Loss = "median"
-	if _, err := Train(mustBackend(t), m, copyTask(16, 1), nil, c, Options{Dir: t.TempDir()}); err == nil {
+	if _, err := Train(backendtest.Must(t), m, copyTask(16, 1), nil, c, Options{Dir: t.TempDir()}); err == nil {
 		t.Error("unknown loss accepted")
 	}
 }
