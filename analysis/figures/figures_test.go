@@ -8,8 +8,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 // sample figures, one per function, used by the format and determinism
@@ -369,5 +372,26 @@ func TestHeatmapScaleRange(t *testing.T) {
 				t.Errorf("scale [%g, %g], want [%g, %g]", lo, hi, tc.lo, tc.hi)
 			}
 		})
+	}
+}
+
+// TestLabelLayers checks that labels of coinciding points go to separate
+// layers (drawn a line apart) and that distinct points stay in the first.
+func TestLabelLayers(t *testing.T) {
+	pts := plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 0}, {X: 0.001, Y: 0.001}, {X: 0.5, Y: 0}}
+	layers := labelLayers(pts, []string{"a", "b", "c", "d", "e"})
+	var got [][]string
+	for _, l := range layers {
+		if len(l.XYs) != len(l.Labels) {
+			t.Fatalf("layer has %d points and %d labels", len(l.XYs), len(l.Labels))
+		}
+		got = append(got, l.Labels)
+	}
+	want := [][]string{{"a", "b", "e"}, {"c"}, {"d"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("layers %v, want %v", got, want)
+	}
+	if labelLayers(pts, nil) != nil {
+		t.Error("no labels: want no layers")
 	}
 }

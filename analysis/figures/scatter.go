@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -100,15 +101,16 @@ func Scatter(x, y []float64, opt ScatterOptions) ([]byte, error) {
 	sc.GlyphStyle.Radius = vg.Points(3)
 	p.Add(sc)
 	entries = append([]entry{{correlationText(xs, ys), sc}}, entries...)
-	if labels != nil {
-		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+	for k, layer := range labelLayers(pts, labels) {
+		lb, err := plotter.NewLabels(layer)
 		if err != nil {
 			return nil, fmt.Errorf("figures: scatter labels: %w", err)
 		}
 		for i := range lb.TextStyle {
 			lb.TextStyle[i].Font = font.From(sansFont, 8)
 		}
-		lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
+		// Each layer one line lower than the one before.
+		lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2 - 10*float64(k))}
 		p.Add(lb)
 	}
 	if f.Legend != NoLegend {
@@ -121,6 +123,40 @@ func Scatter(x, y []float64, opt ScatterOptions) ([]byte, error) {
 		}
 	}
 	return f.renderPlot(p)
+}
+
+// labelLayers spreads the labels of points that (nearly) coincide over
+// layers, drawn one text line apart: layer k holds each point's label whose
+// point is the (k+1)-th within 2% of the data's x and y ranges of an
+// earlier labelled one. Without it, the names of points with the same
+// coordinates (datasets with equal accuracy and effect, say) print over
+// each other.
+func labelLayers(pts plotter.XYs, labels []string) []plotter.XYLabels {
+	if labels == nil {
+		return nil
+	}
+	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = p.X, p.Y
+	}
+	xlo, xhi := minMax(xs)
+	ylo, yhi := minMax(ys)
+	near := func(a, b, lo, hi float64) bool { return math.Abs(a-b) <= 0.02*(hi-lo) }
+	var layers []plotter.XYLabels
+	for i, p := range pts {
+		k := 0
+		for j := range i {
+			if near(p.X, pts[j].X, xlo, xhi) && near(p.Y, pts[j].Y, ylo, yhi) {
+				k++
+			}
+		}
+		for len(layers) <= k {
+			layers = append(layers, plotter.XYLabels{})
+		}
+		layers[k].XYs = append(layers[k].XYs, p)
+		layers[k].Labels = append(layers[k].Labels, labels[i])
+	}
+	return layers
 }
 
 // correlationText is the legend entry of the points: their count and both
