@@ -37,7 +37,6 @@ type ArmSource struct {
 type Experiment struct {
 	*experiment.Experiment        // stages.json
 	TestFile               string // data/<task>/rl/test.parquet
-	BaseModel              string // runs/base/model
 	Sets                   []SetSource
 	Arms                   []ArmSource
 	// Missing says, one line each, which sets and arms are absent and why.
@@ -54,6 +53,20 @@ var experimentStages = []struct{ stage, file, arm string }{
 	{"control", "runs/control/data/train.parquet", "rl-control"},
 }
 
+// Model is the model directory a stage wrote: runs/<stage>/model.
+func (x *Experiment) Model(stage string) string { return filepath.Join(x.RunDir(stage), "model") }
+
+// rlArmOf is the RL arm that starts from stage's model: "rl-base" for "base", "rl-short" for
+// "sft-short", …; "" for a stage no arm starts from.
+func rlArmOf(stage string) string {
+	for _, a := range experiment.RLArms {
+		if a.ColdStart == stage {
+			return a.Name
+		}
+	}
+	return ""
+}
+
 // OpenExperiment reads an `r1lab reproduce` directory (analysis/experiment.Open): the SFT sets on
 // disk and the finished RL arms with their configs and checkpoints. Absent parts are listed in
 // Missing; unreadable files are errors naming them.
@@ -65,8 +78,7 @@ func OpenExperiment(dir string) (*Experiment, error) {
 	if e.Task == "" {
 		return nil, fmt.Errorf("study: %s: no task", filepath.Join(dir, experiment.StagesFile))
 	}
-	x := &Experiment{Experiment: e, TestFile: filepath.Join(dir, "data", e.Task, "rl", "test.parquet"),
-		BaseModel: filepath.Join(e.RunDir("base"), "model")}
+	x := &Experiment{Experiment: e, TestFile: filepath.Join(dir, "data", e.Task, "rl", "test.parquet")}
 	for _, a := range experiment.RLArms {
 		if why := e.Status(a.Name); why != "" {
 			x.Missing = append(x.Missing, fmt.Sprintf("arm %s: %s", a.Name, why))

@@ -116,13 +116,13 @@ func (r *Report) mdSFT(p printer) {
 	default:
 		rule = fmt.Sprintf("chosen so that the set with the largest gradient moves θ by %g·‖θ‖ per step", r.Options.RelativeStep)
 	}
-	p("From the base model: %d test prompts × %d rollouts, mean reward %.4f (target draw) and %.4f (measuring draw); ‖g‖ = %.4g. "+
+	p("From the %s model: %d test prompts × %d rollouts, mean reward %.4f (target draw) and %.4f (measuring draw); ‖g‖ = %.4g. "+
 		"Each set: %d step(s) of gradient descent on its per-sequence-mean SFT loss, θ ← θ + η·mean s(z), η = %.4g "+
 		"(%s). Predicted ΔAcc = η·steps·mean SE, its interval over the test prompts behind g (REINFORCE noise). "+
 		"Measured ΔAcc: the change of expected test reward at temperature %g by importance sampling on the second, "+
 		"independent draw, its interval over those prompts; RMS Δlog π is the spread of the log importance weights "+
 		"(≲ 0.3: a precise measurement).\n\n",
-		s.Prompts, r.Options.TestGroup, s.TargetReward, s.MeasureReward, s.TargetNorm, r.Options.SFTSteps, s.LearningRate, rule, r.Options.Temperature)
+		r.Options.From, s.Prompts, r.Options.TestGroup, s.TargetReward, s.MeasureReward, s.TargetNorm, r.Options.SFTSteps, s.LearningRate, rule, r.Options.Temperature)
 	if s.TargetNorm == 0 {
 		p("**g = 0**: no test rollout's reward differed from the rest of its prompt's, so every SE and every " +
 			"ΔAcc is 0. The policy is too weak for this test set at this temperature: raise --samples, try " +
@@ -164,7 +164,7 @@ func (r *Report) mdRanking(p printer) {
 	if k == nil {
 		return
 	}
-	p("| set | RL arm | mean SE at the base | accuracy after SFT (RL step 0) | accuracy after RL (step) |\n|---|---|---|---|---|\n")
+	p("| set | RL arm | mean SE at %s | accuracy after SFT (RL step 0) | accuracy after RL (step) |\n|---|---|---|---|---|\n", r.Options.From)
 	for _, row := range k.Rows {
 		p("| %s | %s | %s | %s | %s (%d) |\n", row.Set, row.Arm, g4(row.MeanSE), g4(row.SFTAccuracy), g4(row.RLAccuracy), row.RLStep)
 	}

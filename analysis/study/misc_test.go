@@ -21,6 +21,7 @@ func TestOptionsValidate(t *testing.T) {
 		{"defaults", func(*Options) {}, ""},
 		{"no analyses", func(o *Options) { o.Analyses = nil }, "Analyses is empty"},
 		{"analysis 7", func(o *Options) { o.Analyses = []int{1, 7} }, "holds 7"},
+		{"no model to start from", func(o *Options) { o.From = "" }, "From is empty"},
 		{"group of one", func(o *Options) { o.TestGroup = 1 }, "TestGroup"},
 		{"fewer samples than a group", func(o *Options) { o.Samples = 3 }, "Samples = 3"},
 		{"zero temperature", func(o *Options) { o.Temperature = 0 }, "Temperature"},

@@ -51,6 +51,13 @@ type Options struct {
 	// (rl-base's for the base model), or 256 when there is no RL run.
 	MaxNewTokens int
 
+	// From is the stage whose model analyses 1 and 2 start from: the paper's analysis measures
+	// the SFT sets at the base model ("base", the default), where SFT starts. A base whose test
+	// rollouts earn no reward has g = 0 and every SE 0; a cold-start model ("sft-short",
+	// "sft-long", …) then asks which set would move it further (the RL arms' accuracies that
+	// analysis 2 ranks against stay those of SFT from the base).
+	From string
+
 	// SFTSteps is the number of full-batch gradient steps on each SFT set in analysis 1. Default 1.
 	SFTSteps int
 
@@ -107,7 +114,7 @@ type Options struct {
 // DefaultOptions returns the defaults documented on Options.
 func DefaultOptions() Options {
 	return Options{
-		Analyses: []int{1, 2, 3, 4, 5, 6}, Samples: 64, TestGroup: 4, Temperature: 1, SFTSteps: 1,
+		Analyses: []int{1, 2, 3, 4, 5, 6}, From: "base", Samples: 64, TestGroup: 4, Temperature: 1, SFTSteps: 1,
 		RelativeStep: defaultRelStep, StepLogRatio: 0.1, KernelPairs: defaultKernelPairs, PositionPairs: 32, PositionBins: 10,
 		Arms: []string{"rl-long"}, Seed: 1234, Resamples: stats.DefaultResamples, Level: stats.DefaultLevel,
 		Effect: effect.DefaultOptions(),
@@ -125,6 +132,9 @@ func (o Options) Validate() error {
 		if a < 1 || a > numberOfAnalyses {
 			bad("Analyses holds %d, want 1…%d", a, numberOfAnalyses)
 		}
+	}
+	if o.From == "" {
+		bad("From is empty, want a stage with a model, e.g. base")
 	}
 	if o.TestGroup < 2 {
 		bad("TestGroup = %d, must be ≥ 2 (the leave-one-out baseline)", o.TestGroup)

@@ -96,11 +96,12 @@ func (r *Report) runSFT(b compute.Backend, testRows []dataio.RLRow, progress io.
 		r.skip(AnalysisSFTEffect, format, a...)
 		r.skip(AnalysisRanking, format, a...)
 	}
-	if _, err := os.Stat(x.BaseModel); errors.Is(err, fs.ErrNotExist) {
-		both("no base model (%s)", x.BaseModel)
+	from := x.Model(opts.From)
+	if _, err := os.Stat(from); errors.Is(err, fs.ErrNotExist) {
+		both("no %s model (%s)", opts.From, from)
 		return nil
 	}
-	base, tok, err := modeldir.Load(x.BaseModel)
+	base, tok, err := modeldir.Load(from)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (r *Report) runSFT(b compute.Backend, testRows []dataio.RLRow, progress io.
 		return nil
 	}
 	o := opts
-	o.MaxNewTokens = r.maxNew("rl-base")
+	o.MaxNewTokens = r.maxNew(rlArmOf(opts.From))
 	if r.SFT, err = SFTEffect(b, base, tok, test, sets, o, progress); err != nil {
 		return err
 	}

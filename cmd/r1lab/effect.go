@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,7 +13,8 @@ import (
 
 const effectSummary = `The paper's sample-effect analyses on a reproduce directory (--run):
   1 predicted ΔAcc ≈ η·mean SE vs the ΔAcc measured after small SFT steps from
-    the base, for every SFT set (short-CoT, long-CoT, re-distilled A/B, control);
+    the base (or --from a cold start), for every SFT set (short-CoT, long-CoT,
+    re-distilled A/B, control);
   2 the sets ranked by mean SE vs by the accuracy they produce (Spearman, CI);
   3 the SE of the RL policy's own correct rollouts at each checkpoint;
   4 RL's growth rate per rollout (advantage·SE) vs SFT's per sample;
@@ -35,6 +37,7 @@ func runEffect(args []string, stdout, stderr io.Writer) error {
 	arms := fs.String("arms", strings.Join(d.Arms, ","), "RL arms for analyses 3–6, comma-separated, or all")
 	temp := fs.Float64("temperature", d.Temperature, "temperature of the policy whose expected test reward g differentiates")
 	group := fs.Int("group", d.TestGroup, "test responses per prompt behind each target gradient (≥ 2)")
+	from := fs.String("from", d.From, "the stage whose model analyses 1–2 measure the SFT sets at (base, or a cold start such as sft-short when the base earns no reward)")
 	steps := fs.Int("sft-steps", d.SFTSteps, "gradient steps on each SFT set in analysis 1")
 	lr := fs.Float64("lr", d.LearningRate, "η of those steps (0: automatic, see --log-ratio and --rel-step)")
 	logRatio := fs.Float64("log-ratio", d.StepLogRatio, "automatic η at temperature 1: RMS first-order change of the measuring rollouts' log π")
@@ -56,7 +59,7 @@ func runEffect(args []string, stdout, stderr io.Writer) error {
 	o := d
 	o.Samples, o.Seed, o.Temperature, o.TestGroup, o.SFTSteps = *samples, *seed, *temp, *group, *steps
 	o.LearningRate, o.StepLogRatio, o.RelativeStep, o.MaxNewTokens, o.KernelPairs = *lr, *logRatio, *rel, *maxNew, *kernelPairs
-	o.PositionPairs, o.PositionBins, o.Resamples = *posPairs, *bins, *resamples
+	o.PositionPairs, o.PositionBins, o.Resamples, o.From = *posPairs, *bins, *resamples, *from
 	o.Analyses = nil
 	for _, f := range strings.Split(*analyses, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -71,6 +74,9 @@ func runEffect(args []string, stdout, stderr io.Writer) error {
 	x, err := study.OpenExperiment(*dir)
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(x.Model(o.From)); err != nil && o.From != d.From {
+		return usageError{fmt.Errorf("--from %q: %w", o.From, err)}
 	}
 	o.Arms = nil
 	for _, a := range strings.Split(*arms, ",") {

@@ -86,11 +86,26 @@ func TestEffect(t *testing.T) {
 		}
 	}
 
+	// Analysis 1 from a cold start: the SFT sets measured at the short-CoT model.
+	out3 := filepath.Join(t.TempDir(), "from")
+	from := append(args[:4:4], append([]string{out3}, args[5:]...)...)
+	if code, _, stderr := runCLI(append(from, "--analyses", "1", "--from", "sft-short")...); code != 0 {
+		t.Fatalf("--from sft-short: exit %d\n%s", code, stderr)
+	}
+	if md, err := os.ReadFile(filepath.Join(out3, study.SummaryFile)); err != nil || !strings.Contains(string(md), "From the sft-short model") {
+		t.Errorf("--from sft-short: effect.md (%v) does not say where the sets were measured:\n%s", err, md)
+	}
+	rows3, err := dataio.Read[study.SFTEffectRow](filepath.Join(out3, study.SFTEffectFile))
+	if err != nil || len(rows3) != len(rows) || rows3[0].GradNorm == rows[0].GradNorm {
+		t.Errorf("--from sft-short: rows %+v (%v): want as many sets as from the base, with other gradients", rows3, err)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		code int
 		want string
 	}{
+		{[]string{"effect", "--run", dir, "--from", "sft-medium"}, 2, `--from "sft-medium"`},
 		{[]string{"effect"}, 2, "--run is required"},
 		{[]string{"effect", "--run", dir, "--analyses", "1,x"}, 2, "--analyses"},
 		{[]string{"effect", "--run", dir, "--group", "1"}, 2, "TestGroup"},
