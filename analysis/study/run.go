@@ -40,7 +40,7 @@ func (r *Report) skip(analysis int, format string, a ...any) {
 	r.Skipped[analysis] = append(r.Skipped[analysis], fmt.Sprintf(format, a...))
 }
 
-// Run runs the selected analyses on an experiment directory: analyses 1–2 from its base model
+// Run runs the selected analyses on an experiment directory: analyses 1–2 from its base model (or Options.From)
 // and SFT sets, analyses 3–6 along the checkpoints of opts.Arms. A missing input (a skipped arm,
 // too few checkpoints, an empty set) skips what needs it with a line in Report.Skipped; a file
 // that cannot be read is an error naming it. progress, if not nil, gets a line per step.
@@ -101,11 +101,11 @@ func (r *Report) runSFT(b compute.Backend, testRows []dataio.RLRow, progress io.
 		both("no %s model (%s)", opts.From, from)
 		return nil
 	}
-	base, tok, err := modeldir.Load(from)
+	m0, tok, err := modeldir.Load(from) // the model the sets are measured at
 	if err != nil {
 		return err
 	}
-	defer base.Store.Finalize()
+	defer m0.Store.Finalize()
 	test, err := PromptsFromRL(tok, testRows, x.TestFile)
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func (r *Report) runSFT(b compute.Backend, testRows []dataio.RLRow, progress io.
 			both("set %s: %s has no rows", src.Name, src.File)
 			continue
 		}
-		s, err := SetFromSFT(tok, src.Name, rows, src.File, opts.Samples, base.Config.MaxSeqLen, opts.Seed)
+		s, err := SetFromSFT(tok, src.Name, rows, src.File, opts.Samples, m0.Config.MaxSeqLen, opts.Seed)
 		if err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (r *Report) runSFT(b compute.Backend, testRows []dataio.RLRow, progress io.
 	}
 	o := opts
 	o.MaxNewTokens = r.maxNew(rlArmOf(opts.From))
-	if r.SFT, err = SFTEffect(b, base, tok, test, sets, o, progress); err != nil {
+	if r.SFT, err = SFTEffect(b, m0, tok, test, sets, o, progress); err != nil {
 		return err
 	}
 	r.Wall["1"] = time.Since(start)

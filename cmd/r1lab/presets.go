@@ -67,8 +67,8 @@ var paperCPUKK = preset{
 	// that the copying survives.
 	pretrain: []string{"--words", "700000", "--mix", "kk_roster=1", "--eval=false"},
 	sft:      []string{"--epochs", "2", "--batch", "8", "--eval-data", ""},
-	// 20 steps: the budget's remainder after pre-training and SFT (each 12–25 s with 8 × 8 rollouts,
-	// most of it sampling once the update skips zero-advantage rows). One warmup step, as the paper's 8
+	// 20 steps: the budget's remainder after pre-training and SFT (3–43 s per step with 8 × 8 rollouts
+	// in the seed-1234 run, most of it sampling, as the update skips zero-advantage rows). One warmup step, as the paper's 8
 	// of about 125 would take most of the run; the default lr 1e-4 (5e-4 made the short-CoT model's
 	// answers longer and its accuracy drop within 5 steps). 640 tokens hold 448 of the 450 long-CoT SFT
 	// traces (320 held 91, and 408 of the 450 short-CoT ones).
