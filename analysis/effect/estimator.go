@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/grpo"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
@@ -46,6 +47,7 @@ func New(b compute.Backend, m *lm.Model, opts Options) (*Estimator, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	opts.LengthBucket = backend.LengthBucket(b, opts.LengthBucket) // coarser where shapes compile slowly
 	layout, err := NewLayout(m)
 	if err != nil {
 		return nil, err

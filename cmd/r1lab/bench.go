@@ -19,9 +19,11 @@ import (
 
 const benchSummary = `Measure the language model's throughput on the compute backend (training
 step, forward pass, KV-cache and naive greedy decoding) and, side by side, that
-of the same model in PyTorch on the CPU (gomlxmodels/bench/torchpeer/peer.py,
-run with /usr/bin/python3). Times are medians over the repeats after warm-up.
-Set GOMLX_BACKEND to compare backend configurations.`
+of the same model in PyTorch (gomlxmodels/bench/torchpeer/peer.py, run with
+/usr/bin/python3), on the CPU or, with --peer-device cuda, on the GPU. Times are
+medians over the repeats after warm-up. Set GOMLX_BACKEND to compare backend
+configurations; on a GPU, build with -tags xla and set
+GOMLX_BACKEND=xla:/path/to/xla_cuda_plugin.so (DESIGN.md §3).`
 
 // benchDefaultVocab is a realistic vocabulary: the K&K + ARITH word tokenizer has about 920
 // tokens; 1024 leaves room for growth and keeps the output projection's share realistic.
@@ -51,6 +53,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	peer := fs.String("peer", "auto", "PyTorch peer: auto (if python can import torch), on (required) or off")
 	python := fs.String("python", bench.DefaultPython, "python interpreter of the PyTorch peer")
 	threads := fs.Int("threads", bench.DefaultPeerThreads, "PyTorch intra-op threads")
+	peerDevice := fs.String("peer-device", "cpu", "PyTorch device: cpu or cuda")
+	peerTF32 := fs.Bool("peer-tf32", false, "let PyTorch's float32 matmuls use TF32 on cuda (r1lab's model is full float32)")
 	out := fs.String("out", "", "also write the results to FILE (.parquet or .json)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -91,6 +95,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *peer != "auto" && *peer != "on" && *peer != "off" {
 		return usageError{fmt.Errorf("--peer %q: want auto, on or off", *peer)}
 	}
+	peerOpts := bench.PeerOptions{Python: *python, Threads: *threads, Device: *peerDevice, TF32: *peerTF32}
+	if err := peerOpts.Validate(); err != nil {
+		return usageError{fmt.Errorf("--peer-device: %w", err)}
+	}
 	if *out != "" && outFormat(*out) == "" {
 		return usageError{fmt.Errorf("--out %q: want a .parquet or .json file", *out)}
 	}
@@ -125,12 +133,17 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	var peerResults []bench.Result
 	if runPeer {
 		var info bench.PeerInfo
-		peerResults, info, err = bench.RunPeer(ctx, *python, cfg, spec, *threads, progress)
+		peerResults, info, err = bench.RunPeer(ctx, peerOpts, cfg, spec, progress)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "peer:    PyTorch %s, %d threads, OPENBLAS_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, %d params (same as r1lab)\n",
-			info.Torch, info.Threads, info.OpenBLASThreads, info.OMPWaitPolicy, info.Params)
+		if info.GPU != "" {
+			fmt.Fprintf(stdout, "peer:    PyTorch %s on %s (%s), eager float32, TF32 %v, %d params (same as r1lab)\n",
+				info.Torch, info.Device, info.GPU, info.TF32, info.Params)
+		} else {
+			fmt.Fprintf(stdout, "peer:    PyTorch %s, %d threads, OPENBLAS_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, %d params (same as r1lab)\n",
+				info.Torch, info.Threads, info.OpenBLASThreads, info.OMPWaitPolicy, info.Params)
+		}
 	}
 	ours, err := bench.RunEach(be, cfg, spec, progress)
 	if err != nil {

@@ -59,6 +59,7 @@ func TestBenchCommandUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"--size", "huge"},
 		{"--peer", "maybe"},
+		{"--peer-device", "tpu"},
 		{"--only", "train,backward"},
 		{"--batch", "0"},
 		{"--out", "x.csv"},

@@ -122,3 +122,36 @@ func TestNewUsesEnv(t *testing.T) {
 		t.Errorf("Describe(default) = %q, want the parallelism and device count", d)
 	}
 }
+
+// named is a backend that reports another name, to stand in for a compiling backend (XLA is not
+// compiled into the test binary).
+type named struct {
+	compute.Backend
+	name string
+}
+
+func (n named) String() string { return n.name }
+
+func TestLengthBucket(t *testing.T) {
+	goBackend, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer goBackend.Finalize()
+	tests := []struct {
+		name   string
+		b      compute.Backend
+		bucket int
+		want   int
+	}{
+		{"go keeps a fine bucket", goBackend, 16, 16},
+		{"nil keeps the bucket", nil, 32, 32},
+		{"xla raises a fine bucket", named{goBackend, "xla"}, 32, CompiledLengthBucket},
+		{"xla keeps a coarser bucket", named{goBackend, "xla"}, 4 * CompiledLengthBucket, 4 * CompiledLengthBucket},
+	}
+	for _, tc := range tests {
+		if got := LengthBucket(tc.b, tc.bucket); got != tc.want {
+			t.Errorf("%s: LengthBucket(%d) = %d, want %d", tc.name, tc.bucket, got, tc.want)
+		}
+	}
+}

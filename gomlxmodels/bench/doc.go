@@ -19,5 +19,6 @@
 // implements the same architecture with the same parameter count, the same AdamW
 // hyper-parameters and loss reduction, and a hand-written KV cache (torch 1.13 has no SDPA).
 // [RunPeer] runs it through an external python3 and parses its one-JSON-line-per-measurement
-// output into the same [Result] type.
+// output into the same [Result] type. [PeerOptions.Device] "cuda" runs it on the GPU, to compare
+// with r1lab on the XLA backend of the same GPU (README: "On a GPU").
 package bench

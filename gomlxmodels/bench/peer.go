@@ -31,6 +31,43 @@ const ImplPyTorch = "pytorch"
 // DefaultPeerThreads is torch's intra-op thread count: the 2 cores of the reference machine.
 const DefaultPeerThreads = 2
 
+// PeerOptions configures the PyTorch peer process of [RunPeer]. The zero value is the reference
+// setting: Debian's python3 on the CPU with [DefaultPeerThreads] threads.
+type PeerOptions struct {
+	// Python is the interpreter that runs [PeerScript]. Default [DefaultPython].
+	Python string
+	// Threads is torch's intra-op thread count (torch.set_num_threads). Default [DefaultPeerThreads].
+	Threads int
+	// Device is torch's device: "cpu" (default) or "cuda", to compare with r1lab on the XLA
+	// backend on the same GPU. On CUDA the peer synchronises the device before reading each clock.
+	Device string
+	// TF32 lets the peer's float32 matmuls use TF32 tensor cores on a CUDA device
+	// (torch.backends.cuda.matmul.allow_tf32). Default false: full float32, as r1lab's model.
+	TF32 bool
+}
+
+// withDefaults fills o's zero fields with their documented defaults.
+func (o PeerOptions) withDefaults() PeerOptions {
+	if o.Python == "" {
+		o.Python = DefaultPython
+	}
+	if o.Threads <= 0 {
+		o.Threads = DefaultPeerThreads
+	}
+	if o.Device == "" {
+		o.Device = "cpu"
+	}
+	return o
+}
+
+// Validate reports an unknown device.
+func (o PeerOptions) Validate() error {
+	if o.Device != "" && o.Device != "cpu" && o.Device != "cuda" {
+		return fmt.Errorf("bench: peer device %q: want cpu or cuda", o.Device)
+	}
+	return nil
+}
+
 // PeerInfo describes the peer process that produced a set of results.
 type PeerInfo struct {
 	Params          int    `json:"params"`           // parameter count of the PyTorch model
@@ -38,6 +75,9 @@ type PeerInfo struct {
 	Threads         int    `json:"threads"`          // torch.get_num_threads after set_num_threads
 	OpenBLASThreads string `json:"openblas_threads"` // OPENBLAS_NUM_THREADS as the peer saw it
 	OMPWaitPolicy   string `json:"omp_wait_policy"`  // OMP_WAIT_POLICY as the peer saw it
+	Device          string `json:"device"`           // torch device, e.g. "cpu" or "cuda"
+	GPU             string `json:"gpu"`              // torch.cuda.get_device_name on CUDA, else ""
+	TF32            bool   `json:"tf32"`             // whether float32 matmuls may use TF32
 }
 
 // PeerAvailable reports nil if python can import torch, else an error saying why not (the
@@ -70,48 +110,49 @@ type peerModel struct {
 	InitStd  float64 `json:"init_std"`
 }
 
-// PeerRequest returns the --json argument of peer.py for cfg, spec (defaults applied) and
-// torch's thread count.
-func PeerRequest(cfg lm.Config, spec Spec, threads int) ([]byte, error) {
+// PeerRequest returns the --json argument of peer.py for cfg, spec and opts (defaults applied).
+func PeerRequest(cfg lm.Config, spec Spec, opts PeerOptions) ([]byte, error) {
+	opts = opts.withDefaults()
 	return json.Marshal(struct {
 		Model   peerModel `json:"model"`
 		Spec    Spec      `json:"spec"`
 		Threads int       `json:"threads"`
+		Device  string    `json:"device"`
+		TF32    bool      `json:"tf32"`
 	}{
 		Model: peerModel{cfg.Vocab, cfg.DModel, cfg.Layers, cfg.Heads, cfg.KVHeads, cfg.HeadDim, cfg.FFN,
 			cfg.RoPEBase, cfg.NormEps, cfg.InitStd},
 		Spec:    spec.WithDefaults(),
-		Threads: threads,
+		Threads: opts.Threads,
+		Device:  opts.Device,
+		TF32:    opts.TF32,
 	})
 }
 
-// RunPeer runs [PeerScript] with python (default [DefaultPython]) on the same model and workload
-// as [Run] and returns its results in the same form. threads ≤ 0 means [DefaultPeerThreads].
-// OPENBLAS_NUM_THREADS is set to 1 unless the environment already sets it, and the script defaults
+// RunPeer runs [PeerScript] as opts says on the same model and workload as [Run] and returns its
+// results in the same form. OPENBLAS_NUM_THREADS is set to 1 unless the environment already sets it, and the script defaults
 // OMP_WAIT_POLICY to PASSIVE (busy-waiting OpenMP threads are up to 10× slower on a loaded
 // 2-core machine; see peer.py). each, if not nil,
 // sees every result as soon as the peer prints it.
 //
 // It fails if the peer's parameter count differs from cfg.NumParams(): the two models must be the
 // same architecture for the comparison to mean anything.
-func RunPeer(ctx context.Context, python string, cfg lm.Config, spec Spec, threads int, each func(Result)) ([]Result, PeerInfo, error) {
+func RunPeer(ctx context.Context, opts PeerOptions, cfg lm.Config, spec Spec, each func(Result)) ([]Result, PeerInfo, error) {
 	var info PeerInfo
-	if python == "" {
-		python = DefaultPython
+	if err := opts.Validate(); err != nil {
+		return nil, info, err
 	}
-	if threads <= 0 {
-		threads = DefaultPeerThreads
-	}
+	opts = opts.withDefaults()
 	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, info, err
 	}
-	req, err := PeerRequest(cfg, spec, threads)
+	req, err := PeerRequest(cfg, spec, opts)
 	if err != nil {
 		return nil, info, err
 	}
 	var results []Result
-	err = runPeerLines(ctx, python, req, func(line []byte) error {
+	err = runPeerLines(ctx, opts.Python, req, func(line []byte) error {
 		var probe struct{ Name string }
 		if err := json.Unmarshal(line, &probe); err != nil {
 			return fmt.Errorf("bench: peer printed a non-JSON line %q", line)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os/exec"
+	"strings"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
@@ -31,7 +33,7 @@ func needPeer(t *testing.T) {
 // reports all four measurements.
 func TestPeerMicro(t *testing.T) {
 	needPeer(t)
-	res, info, err := RunPeer(context.Background(), DefaultPython, microConfig(), microSpec(), 1, nil)
+	res, info, err := RunPeer(context.Background(), PeerOptions{Threads: 1}, microConfig(), microSpec(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func TestPeerEquivalence(t *testing.T) {
 	prompts := randomTokens(4, 3, 16, cfg.Vocab)
 	const newTokens = 6
 
-	req, err := PeerRequest(cfg, microSpec(), 1)
+	req, err := PeerRequest(cfg, microSpec(), PeerOptions{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +171,40 @@ func goWeights(t *testing.T, m *lm.Model) map[string]any {
 		t.Fatalf("exported %d parameters, the model has %d", n, m.Config.NumParams())
 	}
 	return out
+}
+
+// TestPeerOptions: an unknown device is rejected before any process starts, the request carries
+// the device and TF32 switch, and asking for CUDA where torch sees no GPU is an error naming it.
+func TestPeerOptions(t *testing.T) {
+	if err := (PeerOptions{Device: "tpu"}).Validate(); err == nil || !strings.Contains(err.Error(), `"tpu"`) {
+		t.Errorf("Validate(tpu) = %v, want an error naming the device", err)
+	}
+	if _, _, err := RunPeer(context.Background(), PeerOptions{Device: "gpu0"}, microConfig(), microSpec(), nil); err == nil {
+		t.Error("RunPeer accepted device gpu0")
+	}
+	req, err := PeerRequest(microConfig(), microSpec(), PeerOptions{Device: "cuda", TF32: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Device  string `json:"device"`
+		TF32    bool   `json:"tf32"`
+		Threads int    `json:"threads"`
+	}
+	if err := json.Unmarshal(req, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Device != "cuda" || !got.TF32 || got.Threads != DefaultPeerThreads {
+		t.Errorf("request carries %+v, want device cuda, tf32, %d threads", got, DefaultPeerThreads)
+	}
+
+	needPeer(t)
+	out, _ := exec.Command(DefaultPython, "-c", "import torch; print(torch.cuda.is_available())").Output()
+	if strings.TrimSpace(string(out)) != "False" {
+		t.Skipf("torch sees a GPU here (%q): the no-GPU error cannot be checked", strings.TrimSpace(string(out)))
+	}
+	_, _, err = RunPeer(context.Background(), PeerOptions{Threads: 1, Device: "cuda"}, microConfig(), microSpec(), nil)
+	if err == nil || !strings.Contains(err.Error(), "no CUDA GPU") {
+		t.Errorf("RunPeer on cuda without a GPU: %v, want an error saying torch sees no CUDA GPU", err)
+	}
 }

@@ -53,7 +53,8 @@ type Config struct {
 	GenBatch int `json:"gen_batch"`
 
 	// LengthBucket rounds padded prompt, cache and batch lengths up to a multiple of it, so few
-	// shapes get compiled. Default 32.
+	// shapes get compiled. Default 32; on a backend that compiles every shape (XLA) at least
+	// backend.CompiledLengthBucket (128).
 	LengthBucket int `json:"length_bucket"`
 
 	// LogRefKL computes the reference policy's log-probs (a frozen copy of the initial weights)

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/datasets/reward"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/grpo"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
@@ -102,6 +103,7 @@ func Run(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, train, test [
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c.LengthBucket = backend.LengthBucket(b, c.LengthBucket) // coarser where shapes compile slowly
 	if o.Dir == "" {
 		return nil, errors.New("rl.Run: Options.Dir is required")
 	}

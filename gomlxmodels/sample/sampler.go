@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 )
 
@@ -40,13 +41,15 @@ func New(b compute.Backend, m *lm.Model) (*Sampler, error) {
 	if err := lm.CheckParams(m.Scope(), m.Config); err != nil {
 		return nil, err
 	}
-	return &Sampler{backend: b, model: m, bucket: DefaultLengthBucket, prefill: map[int]*model.Exec{}}, nil
+	return &Sampler{backend: b, model: m, bucket: backend.LengthBucket(b, DefaultLengthBucket), prefill: map[int]*model.Exec{}}, nil
 }
 
 // WithLengthBucket sets the granularity prompt and cache lengths are rounded up to (default
-// [DefaultLengthBucket]). Larger buckets mean fewer compiled graphs but more padded compute.
+// [DefaultLengthBucket], at least backend.CompiledLengthBucket on a backend that compiles every
+// shape, see backend.LengthBucket). Larger buckets mean fewer compiled graphs but more padded
+// compute.
 func (s *Sampler) WithLengthBucket(n int) *Sampler {
-	s.bucket = max(n, 1)
+	s.bucket = backend.LengthBucket(s.backend, max(n, 1))
 	return s
 }
 

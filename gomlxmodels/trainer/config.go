@@ -65,7 +65,8 @@ type Config struct {
 	// Seed seeds the per-epoch shuffles of the training set. Default 1234.
 	Seed uint64 `json:"seed"`
 	// LengthBucket rounds padded batch lengths up to a multiple of it, so
-	// few distinct shapes are compiled. Default 32.
+	// few distinct shapes are compiled. Default 32; on a backend that compiles
+	// every shape (XLA) at least backend.CompiledLengthBucket (128).
 	LengthBucket int `json:"length_bucket"`
 	// EvalEverySteps computes the validation loss every that many steps
 	// (0: only at the end of each epoch, as the paper does).

@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/r1lab/r1lab/datasets/nprand"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/optim"
@@ -66,6 +67,7 @@ func Train(b compute.Backend, m *lm.Model, train, val []Example, c Config, o Opt
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c.LengthBucket = backend.LengthBucket(b, c.LengthBucket) // coarser where shapes compile slowly
 	for _, set := range []struct {
 		name string
 		ex   []Example

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch CPU peer of r1lab's model benchmark (package gomlxmodels/bench).
+"""PyTorch peer of r1lab's model benchmark (package gomlxmodels/bench), on the CPU or a CUDA GPU.
 
 This is the benchmark reference only: r1lab itself has no Python. It builds the same
 Qwen2-style decoder as gomlxmodels/lm (tied embeddings, fused q|k|v projection with bias, RoPE
@@ -17,7 +17,11 @@ script itself defaults OPENBLAS_NUM_THREADS=1 and OMP_WAIT_POLICY=PASSIVE, see b
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 peer.py --json '{"model": {...}, "spec": {...}, "threads": 2}'
 
 The JSON carries the model dimensions ("model", lm.Config's JSON names) and the bench.Spec
-("spec", its JSON names). Output: one JSON line describing the peer ("name": "peer"), then one
+("spec", its JSON names), and optionally "device" ("cpu", the default, or "cuda") and "tf32"
+(let float32 matmuls use TF32 on the GPU; default false, i.e. full float32 like r1lab's model).
+On CUDA every timed run ends with torch.cuda.synchronize(), so the times are the GPU's, not the
+launch queue's; the model stays eager float32 (no torch.compile, no CUDA graphs), the same
+program as on the CPU. Output: one JSON line describing the peer ("name": "peer"), then one
 JSON line per measurement with bench.Result's JSON names. With a "check" object instead (r1lab's
 weights, tokens and prompts; see bench's peer_test.go) it prints the log-probs and greedy
 continuations of those weights, which the test compares with r1lab's own.
@@ -130,7 +134,7 @@ class LM(torch.nn.Module):
         cos, sin = self.cos[pos:pos + s], self.sin[pos:pos + s]
         mask = None
         if s > 1:  # causal; a decode step (s == 1) sees every cached slot
-            mask = torch.full((s, s), float("-inf")).triu(1)
+            mask = torch.full((s, s), float("-inf"), device=tokens.device).triu(1)
         for i, blk in enumerate(self.blocks):
             x = blk(x, cos, sin, mask, None if cache is None else cache[i], pos)
         return self.norm(x)
@@ -167,8 +171,9 @@ def generate(model, prompts, n, use_cache):
     out = []
     if use_cache:
         slots = p + n - 1  # the last generated token is never fed back
-        cache = [(torch.zeros(b, m["kv_heads"], slots, m["head_dim"]),
-                  torch.zeros(b, m["kv_heads"], slots, m["head_dim"])) for _ in range(m["layers"])]
+        dev = prompts.device
+        cache = [(torch.zeros(b, m["kv_heads"], slots, m["head_dim"], device=dev),
+                  torch.zeros(b, m["kv_heads"], slots, m["head_dim"], device=dev)) for _ in range(m["layers"])]
         nxt = model.logits(model.hidden(prompts, cache, 0)[:, -1]).argmax(-1)
         out.append(nxt)
         for i in range(1, n):
@@ -203,12 +208,12 @@ def load_go_weights(model, weights):
             blk.down.weight.copy_(get(p + "down_weights").t())
 
 
-def check(model, req):
+def check(model, req, device):
     """Equivalence check (bench's tests): with r1lab's weights, print the token log-probs of
     req["tokens"] and the greedy continuations of req["prompts"] with and without the KV cache."""
     load_go_weights(model, req["weights"])
-    tokens = torch.tensor(req["tokens"])
-    prompts = torch.tensor(req["prompts"])
+    tokens = torch.tensor(req["tokens"], device=device)
+    prompts = torch.tensor(req["prompts"], device=device)
     with torch.inference_mode():
         lp = (-token_nll(model, tokens)).tolist()
     n = req["new_tokens"]
@@ -217,18 +222,21 @@ def check(model, req):
                       "greedy_naive": generate(model, prompts, n, False).tolist()}), flush=True)
 
 
-def time_runs(warmup, repeats, fn):
-    """bench's timeRuns: ≥1 untimed warm-up run (its time is reported as first), then timed runs."""
+def time_runs(warmup, repeats, fn, sync=lambda: None):
+    """bench's timeRuns: ≥1 untimed warm-up run (its time is reported as first), then timed runs.
+    sync waits for the device (torch.cuda.synchronize on a GPU) before each clock is read."""
     first = None
     for _ in range(max(warmup, 1)):
         t0 = time.perf_counter()
         fn()
+        sync()
         if first is None:
             first = time.perf_counter() - t0
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         fn()
+        sync()
         runs.append(time.perf_counter() - t0)
     return first, runs
 
@@ -252,16 +260,27 @@ def main():
     torch.set_num_threads(threads)
     torch.manual_seed(spec["seed"])
     only = spec.get("only") or ["train", "forward", "decode_kv", "decode_naive"]
+    device = torch.device(req.get("device") or "cpu")
+    sync = lambda: None  # noqa: E731
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError("device cuda: torch %s sees no CUDA GPU" % torch.__version__)
+        torch.backends.cuda.matmul.allow_tf32 = bool(req.get("tf32"))
+        torch.backends.cudnn.allow_tf32 = bool(req.get("tf32"))
+        sync = torch.cuda.synchronize
 
     max_len = max(spec["seq_len"], spec["prompt_len"] + max(spec["new_tokens"], spec["naive_new_tokens"]))
-    model = LM(m, max_len)
+    model = LM(m, max_len)  # initialised on the CPU, so the weights do not depend on the device
     params = sum(p.numel() for p in model.parameters())
+    model.to(device)
     print(json.dumps({"name": "peer", "params": params, "torch": torch.__version__, "threads": torch.get_num_threads(),
                       "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-                      "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}), flush=True)
+                      "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "device": str(device),
+                      "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else "",
+                      "tf32": torch.backends.cuda.matmul.allow_tf32 if device.type == "cuda" else False}), flush=True)
 
     if "check" in req:
-        check(model, req["check"])
+        check(model, req["check"], device)
         return 0
     gen = torch.Generator().manual_seed(spec["seed"])
     b, s = spec["batch"], spec["seq_len"]
@@ -269,8 +288,8 @@ def main():
     if "train" in only:
         opt = torch.optim.AdamW(model.parameters(), lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]),
                                 eps=spec["eps"], weight_decay=spec["weight_decay"])
-        tokens = torch.randint(m["vocab"], (b, s), generator=gen)
-        mask = torch.ones(b, s)
+        tokens = torch.randint(m["vocab"], (b, s), generator=gen).to(device)
+        mask = torch.ones(b, s, device=device)
 
         def step():
             loss = masked_nll(token_nll(model, tokens), mask)
@@ -280,21 +299,22 @@ def main():
             if not math.isfinite(loss.item()):
                 raise RuntimeError("non-finite loss")
 
-        emit("train", shape, b * s, params, *time_runs(spec["warmup"], spec["steps"], step))
+        emit("train", shape, b * s, params, *time_runs(spec["warmup"], spec["steps"], step, sync))
     if "forward" in only:
-        tokens = torch.randint(m["vocab"], (b, s), generator=gen)
+        tokens = torch.randint(m["vocab"], (b, s), generator=gen).to(device)
 
-        def fwd():
+        def fwd():  # the log-probs reach the host, as r1lab's forward measurement fetches them
             with torch.inference_mode():
-                (-token_nll(model, tokens)).numpy()
+                (-token_nll(model, tokens)).cpu().numpy()
 
-        emit("forward", shape, b * s, params, *time_runs(spec["warmup"], spec["steps"], fwd))
-    prompts = torch.randint(m["vocab"], (spec["decode_prompts"], spec["prompt_len"]), generator=gen)
+        emit("forward", shape, b * s, params, *time_runs(spec["warmup"], spec["steps"], fwd, sync))
+    prompts = torch.randint(m["vocab"], (spec["decode_prompts"], spec["prompt_len"]), generator=gen).to(device)
     for name, n, cached in (("decode_kv", spec["new_tokens"], True), ("decode_naive", spec["naive_new_tokens"], False)):
         if name not in only:
             continue
         shape = "%d×%d prompt +%d new" % (spec["decode_prompts"], spec["prompt_len"], n)
-        first, runs = time_runs(spec["warmup"], spec["decode_repeats"], lambda: generate(model, prompts, n, cached))
+        first, runs = time_runs(spec["warmup"], spec["decode_repeats"],
+                                lambda: generate(model, prompts, n, cached).cpu(), sync)
         emit(name, shape, spec["decode_prompts"] * n, params, first, runs)
 
 
