@@ -126,9 +126,16 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	if *seqLen > mc.MaxSeqLen {
 		return usageError{fmt.Errorf("--seq %d exceeds the model's maximum length %d", *seqLen, mc.MaxSeqLen)}
 	}
-	fmt.Fprintf(stderr, "model: %s, %d parameters\n", *size, m.NumParams())
+	// With --init-model the size comes from that model, whatever --size says.
+	sizeName := *size
+	if *initModel != "" {
+		sizeName = ""
+		fmt.Fprintf(stderr, "model: %s from %s, %d parameters\n", mc, *initModel, m.NumParams())
+	} else {
+		fmt.Fprintf(stderr, "model: %s, %d parameters\n", *size, m.NumParams())
+	}
 	if err := writeJSON(filepath.Join(*out, "config.json"), map[string]any{
-		"command": "pretrain", "size": *size, "init_model": *initModel, "model": mc, "init_seed": *initSeed, "seq_len": *seqLen,
+		"command": "pretrain", "size": sizeName, "init_model": *initModel, "model": mc, "init_seed": *initSeed, "seq_len": *seqLen,
 		"corpus": cc, "trainer": tc, "val_fraction": *valFrac, "kk_data": *kkData, "arith_data": *arithData,
 		"tokenizer_vocab": tok.VocabSize(),
 	}); err != nil {
