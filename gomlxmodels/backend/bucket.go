@@ -11,8 +11,9 @@ import (
 // Why: padded sequence lengths are rounded up to a multiple of a bucket so that few shapes reach
 // the backend. The Go backend builds a graph in a fraction of a second, so a fine bucket (16–32
 // tokens) that wastes little compute is right there. XLA instead compiles each shape for seconds:
-// on an H100 the `quick` preset's SFT took 54 s for 11 steps with bucket 32, 7 of which compiled
-// (3–7 s each, seen as steps at ~300 tok/s between steps at ~400,000 tok/s).
+// on an H100 the `quick` preset's short-CoT SFT took 54 s for 11 steps with bucket 32, 5 of them
+// compiling a new shape (steps at 200–500 tok/s between steps at 160,000–440,000 tok/s), and 27 s
+// with bucket 128.
 const CompiledLengthBucket = 128
 
 // LengthBucket returns the length bucket to use on b for a configured bucket: bucket itself on

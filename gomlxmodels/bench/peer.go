@@ -130,10 +130,10 @@ func PeerRequest(cfg lm.Config, spec Spec, opts PeerOptions) ([]byte, error) {
 }
 
 // RunPeer runs [PeerScript] as opts says on the same model and workload as [Run] and returns its
-// results in the same form. OPENBLAS_NUM_THREADS is set to 1 unless the environment already sets it, and the script defaults
-// OMP_WAIT_POLICY to PASSIVE (busy-waiting OpenMP threads are up to 10× slower on a loaded
-// 2-core machine; see peer.py). each, if not nil,
-// sees every result as soon as the peer prints it.
+// results in the same form. OPENBLAS_NUM_THREADS is set to 1 unless the environment already sets
+// it, and the script defaults OMP_WAIT_POLICY to PASSIVE (busy-waiting OpenMP threads are up to
+// 10× slower on a loaded 2-core machine; see peer.py). each, if not nil, sees every result as soon
+// as the peer prints it.
 //
 // It fails if the peer's parameter count differs from cfg.NumParams(): the two models must be the
 // same architecture for the comparison to mean anything.
