@@ -121,6 +121,23 @@ func (x *Experiment) Arm(name string) *ArmSource {
 	return nil
 }
 
+// ArmNames expands a comma-separated list of RL arms, as `r1lab effect
+// --arms` takes it: "all" stands for every arm of the experiment that ran,
+// in its order; blank entries are dropped; an empty result is nil.
+func (x *Experiment) ArmNames(list string) []string {
+	var out []string
+	for _, a := range strings.Split(list, ",") {
+		if a = strings.TrimSpace(a); a == "all" {
+			for _, arm := range x.Arms {
+				out = append(out, arm.Name)
+			}
+		} else if a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // Set returns the set of that name, or nil.
 func (x *Experiment) Set(name string) *SetSource {
 	for i := range x.Sets {

@@ -117,6 +117,13 @@ func TestOpenExperiment(t *testing.T) {
 	if len(x.Sets) != 1 || x.Sets[0].Name != "sft-long" || x.Sets[0].Arm != "rl-long" {
 		t.Errorf("sets %+v", x.Sets)
 	}
+	for list, want := range map[string][]string{
+		"all": {"rl-base", "rl-long"}, " rl-long ,,all": {"rl-long", "rl-base", "rl-long"}, "rl-short": {"rl-short"}, "": nil,
+	} {
+		if got := x.ArmNames(list); !slices.Equal(got, want) {
+			t.Errorf("ArmNames(%q) = %q, want %q", list, got, want)
+		}
+	}
 	joined := strings.Join(x.Missing, "\n")
 	for _, want := range []string{"arm rl-short: not run", "set redistill-a: its stage was skipped (empty set)", "set sft-short:", "does not exist"} {
 		if !strings.Contains(joined, want) {

@@ -78,16 +78,7 @@ func runEffect(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(x.Model(o.From)); err != nil && o.From != d.From {
 		return usageError{fmt.Errorf("--from %q: %w", o.From, err)}
 	}
-	o.Arms = nil
-	for _, a := range strings.Split(*arms, ",") {
-		if a = strings.TrimSpace(a); a == "all" {
-			for _, arm := range x.Arms {
-				o.Arms = append(o.Arms, arm.Name)
-			}
-		} else if a != "" {
-			o.Arms = append(o.Arms, a)
-		}
-	}
+	o.Arms = x.ArmNames(*arms)
 	b, err := openBackend(stderr)
 	if err != nil {
 		return err

@@ -54,6 +54,15 @@ func Show(png []byte, name string) {
 	fmt.Println("saved", Must(filepath.Abs(path)))
 }
 
+// EnvString reads a setting from the environment, or returns def when it is
+// unset or empty.
+func EnvString(name, def string) string {
+	if s := os.Getenv(name); s != "" {
+		return s
+	}
+	return def
+}
+
 // EnvInt reads a positive integer setting from the environment, or returns
 // def when it is unset; any other value stops the cell.
 func EnvInt(name string, def int) int {
