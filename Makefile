@@ -1,6 +1,6 @@
 # r1lab: the commands README.md opens with.
 #
-#   make data    the main job (until `reproduce` exists): generate the paper-size K&K data
+#   make data    generate the paper-size K&K data (the main job is `go run ./cmd/r1lab reproduce`)
 #   make test    install what the tests need, then vet and test everything
 #
 # Test tools are installed under .tools/ (git-ignored); Debian packages with

@@ -74,11 +74,12 @@
 // and BenchmarkExactSE with 16–64 samples per run): one batched Float32 forward pass takes
 // ≈0.08–0.11 s per sample in the least disturbed runs, the default fast estimator (Float64
 // central differences) 2.0–2.5× that (Float32: 2.0–2.2×), double backward 3–6×, and the exact
-// estimator 0.4–0.5 s per sample (one backward pass of a batch of one). 1,000 samples thus take
-// ≈100 s for a forward pass and ≈200–280 s for the fast estimator. The Go backend is op-overhead
-// bound and gains little from batching, so per sample the exact estimator is only ≈2× slower
-// than the fast one here; the fast one keeps nothing per sample and batches well on
-// accelerators.
+// estimator 0.4–0.5 s per sample (one backward pass of a batch of one). At the target workload,
+// 1,000 samples (-effect.bench_samples 1000, batches capped at Options.MaxBatchTokens = 4,096,
+// so 11 rows of ~352 tokens, an otherwise idle machine): 70.4 s for the forward pass and
+// 117.1 s for the fast estimator, 1.66×. The Go backend is op-overhead bound and gains little
+// from batching, so per sample the exact estimator is only ≈2–4× slower than the fast one here;
+// the fast one keeps nothing per sample and batches well on accelerators.
 //
 // # Per-position analysis
 //

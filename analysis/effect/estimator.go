@@ -213,7 +213,7 @@ func (e *Estimator) forward(pairs []Pair, normalize bool, temperature float64) (
 // batches and returns the values in the pairs' order.
 func (e *Estimator) perRow(x *model.Exec, pairs []Pair, what string) ([]float64, error) {
 	out := make([]float64, len(pairs))
-	for _, b := range batchPairs(pairs, e.opts.BatchSize, e.opts.LengthBucket) {
+	for _, b := range e.batches(pairs) {
 		res, err := x.Call(b.tokens, b.mask, b.lossMask)
 		if err != nil {
 			return nil, fmt.Errorf("effect: %s: %w", what, err)
@@ -269,7 +269,7 @@ func (e *Estimator) weightedGradient(pairs []Pair, w []float64, normalize bool, 
 		return nil, err
 	}
 	g := make([]float64, e.layout.Dim)
-	for _, b := range batchPairs(pairs, e.opts.BatchSize, e.opts.LengthBucket) {
+	for _, b := range e.batches(pairs) {
 		rowW := make([]float64, len(b.tokens))
 		nonzero := false
 		for r, i := range b.index {

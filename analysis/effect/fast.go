@@ -117,7 +117,7 @@ func (e *Estimator) doubleBackward(v []float64, pairs []Pair) ([]float64, error)
 		return nil, err
 	}
 	out := make([]float64, len(pairs))
-	for _, b := range batchPairs(pairs, e.opts.BatchSize, e.opts.LengthBucket) {
+	for _, b := range e.batches(pairs) {
 		ones := make([]float64, len(b.tokens))
 		for i := range ones {
 			ones[i] = 1

@@ -23,6 +23,14 @@ type Options struct {
 	// per-sample gradient always uses batches of one. Default 16.
 	BatchSize int
 
+	// MaxBatchTokens caps the padded tokens of a batch (rows × padded length): a batch of long
+	// sequences gets fewer than BatchSize rows, at least one. The backward pass keeps every
+	// layer's attention weights, rows × heads × length² values: with 16 rows whatever their
+	// length, paper-cpu's long-CoT samples (responses of up to about 640 tokens) took
+	// `r1lab effect` past 19.8 GB on the pure-Go backend in Float64; with the cap, all six
+	// analyses peaked at 8.8 GB and ran faster. Default 4096 (16 rows of 256 tokens).
+	MaxBatchTokens int
+
 	// LengthBucket: every padded sequence length is rounded up to a multiple of it so that only a
 	// few graph shapes get compiled. Default 16.
 	LengthBucket int
@@ -74,10 +82,12 @@ func (m FastMethod) String() string {
 	return fmt.Sprintf("FastMethod(%d)", int(m))
 }
 
-// DefaultOptions returns the documented defaults: Float64, batches of 16, length bucket 16,
-// central differences with Epsilon chosen by dtype, temperature 1.
+// DefaultOptions returns the documented defaults: Float64, batches of 16 rows and at most 4,096
+// padded tokens, length bucket 16, central differences with Epsilon chosen by dtype,
+// temperature 1.
 func DefaultOptions() Options {
-	return Options{DType: dtypes.Float64, BatchSize: 16, LengthBucket: 16, Epsilon: 0, FastMethod: CentralDifference, Temperature: 1}
+	return Options{DType: dtypes.Float64, BatchSize: 16, MaxBatchTokens: 4096, LengthBucket: 16, Epsilon: 0,
+		FastMethod: CentralDifference, Temperature: 1}
 }
 
 // Automatic central-difference steps (relative to ‖θ‖) used when Options.Epsilon is 0.
@@ -105,6 +115,9 @@ func (o Options) Validate() error {
 	}
 	if o.BatchSize <= 0 {
 		errs = append(errs, fmt.Errorf("BatchSize = %d, must be > 0", o.BatchSize))
+	}
+	if o.MaxBatchTokens <= 0 {
+		errs = append(errs, fmt.Errorf("MaxBatchTokens = %d, must be > 0", o.MaxBatchTokens))
 	}
 	if o.LengthBucket <= 0 {
 		errs = append(errs, fmt.Errorf("LengthBucket = %d, must be > 0", o.LengthBucket))

@@ -54,11 +54,29 @@ type padded struct {
 	lossMask [][]bool
 }
 
+// batches cuts pairs into the Estimator's batches (Options.BatchSize, MaxBatchTokens,
+// LengthBucket).
+func (e *Estimator) batches(pairs []Pair) []padded {
+	return batchPairs(pairs, e.opts.BatchSize, e.opts.MaxBatchTokens, e.opts.LengthBucket)
+}
+
 // batchPairs sorts pairs by length (so rows of similar length share a batch and padding is
-// small), cuts them into batches of exactly size rows (the last one padded with dummy rows, so
-// that one graph shape per length bucket is compiled) and pads each batch to a multiple of
-// bucket slots.
-func batchPairs(pairs []Pair, size, bucket int) []padded {
+// small), cuts them into batches padded to a multiple of bucket slots and holding at most
+// rowsFor(slots) rows (size, fewer when maxTokens > 0 caps rows × slots), and fills every batch
+// with dummy rows up to exactly rowsFor(slots), so that one graph shape per length bucket is
+// compiled.
+func batchPairs(pairs []Pair, size, maxTokens, bucket int) []padded {
+	bucket = max(bucket, 1)
+	rowsFor := func(slots int) int {
+		if maxTokens <= 0 {
+			return size
+		}
+		return max(1, min(size, maxTokens/slots))
+	}
+	slotsOf := func(i int) int {
+		n := len(pairs[i].Prompt) + len(pairs[i].Response)
+		return (n + bucket - 1) / bucket * bucket
+	}
 	order := make([]int, len(pairs))
 	for i := range order {
 		order[i] = i
@@ -67,8 +85,15 @@ func batchPairs(pairs []Pair, size, bucket int) []padded {
 		return cmp.Compare(len(pairs[a].Prompt)+len(pairs[a].Response), len(pairs[b].Prompt)+len(pairs[b].Response))
 	})
 	var out []padded
-	for from := 0; from < len(order); from += size {
-		idx := order[from:min(from+size, len(order))]
+	for from := 0; from < len(order); {
+		// Rows are ascending in length, so the last row sets the batch's slots: grow the batch
+		// while the rows it would hold still fit the cap at the new row's length.
+		n := 1
+		for from+n < len(order) && n+1 <= rowsFor(slotsOf(order[from+n])) {
+			n++
+		}
+		idx := order[from : from+n]
+		from += n
 		prompts, responses := make([][]int32, len(idx)), make([][]int32, len(idx))
 		old, adv := make([][]float32, len(idx)), make([]float64, len(idx))
 		for r, i := range idx {
@@ -78,7 +103,7 @@ func batchPairs(pairs []Pair, size, bucket int) []padded {
 		b := grpo.NewBatch(prompts, responses, old, adv, 0, bucket)
 		p := padded{index: slices.Clone(idx), tokens: b.Tokens, mask: b.Mask, lossMask: b.LossMask}
 		s := len(b.Tokens[0])
-		for len(p.tokens) < size {
+		for len(p.tokens) < rowsFor(s) {
 			p.tokens = append(p.tokens, make([]int32, s))
 			p.mask = append(p.mask, make([]bool, s))
 			p.lossMask = append(p.lossMask, make([]bool, s))

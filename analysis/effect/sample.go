@@ -60,7 +60,7 @@ func (e *Estimator) eachSampleGradient(pairs []Pair, fn func(i int, s []float64)
 	}
 	one := e.weightsArg([]float64{1})
 	for i, p := range pairs {
-		b := batchPairs([]Pair{p}, 1, e.opts.LengthBucket)[0]
+		b := batchPairs([]Pair{p}, 1, 0, e.opts.LengthBucket)[0]
 		outs, err := x.Call(b.tokens, b.mask, b.lossMask, one)
 		if err != nil {
 			return fmt.Errorf("effect: sample gradient of pairs[%d]: %w", i, err)

@@ -117,7 +117,7 @@ func (e *Estimator) ComparePerPosition(ref *Estimator, pairs []Pair) ([]Position
 // Int32 ones) over pairs in batches and hands fn, per pair, each output restricted to the pair's
 // response positions.
 func (e *Estimator) perSlot(x *model.Exec, pairs []Pair, what string, fn func(i int, rows [][]float64, argmax [][]int32)) error {
-	for _, b := range batchPairs(pairs, e.opts.BatchSize, e.opts.LengthBucket) {
+	for _, b := range e.batches(pairs) {
 		res, err := x.Call(b.tokens, b.mask, b.lossMask)
 		if err != nil {
 			return fmt.Errorf("effect: %s: %w", what, err)

@@ -3,6 +3,7 @@ package figures
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -393,5 +394,51 @@ func TestLabelLayers(t *testing.T) {
 	}
 	if labelLayers(pts, nil) != nil {
 		t.Error("no labels: want no layers")
+	}
+}
+
+// TestLegendOutside checks that an Outside legend widens the figure by a strip that holds it
+// (coloured line thumbnails right of the plotting area) and leaves the height alone.
+func TestLegendOutside(t *testing.T) {
+	var ss []Series
+	for i := range 8 {
+		ss = append(ss, Series{Name: fmt.Sprintf("arm %d: a long legend entry", i), X: []float64{0, 1}, Y: []float64{float64(i), float64(i + 1)}})
+	}
+	b, err := Lines(ss, LinesOptions{Frame: Frame{Legend: Outside, Title: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	if w <= 900 || h != 600 {
+		t.Fatalf("figure is %d×%d, want wider than 900 and 600 high", w, h)
+	}
+	coloured := 0
+	for y := range h {
+		for x := 900; x < w; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if max(r, g, bl)-min(r, g, bl) > 0x2000 { // a palette colour, not grey text
+				coloured++
+			}
+		}
+	}
+	if coloured == 0 {
+		t.Error("no coloured legend thumbnail right of the plotting area")
+	}
+}
+
+// TestSeriesStylesDistinct: within 24 series no two share colour, dash and marker.
+func TestSeriesStylesDistinct(t *testing.T) {
+	seen := map[string]int{}
+	for i := range 24 {
+		l, g := lineStyle(i), glyphStyle(i)
+		key := fmt.Sprintf("%v %v %T", l.Color, l.Dashes, g.Shape)
+		if j, ok := seen[key]; ok {
+			t.Errorf("series %d and %d look the same: %s", j, i, key)
+		}
+		seen[key] = i
 	}
 }

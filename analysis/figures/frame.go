@@ -41,6 +41,9 @@ const (
 	BottomLeft
 	BottomRight
 	NoLegend // draw no legend
+	// Outside draws the legend to the right of the plotting area, which keeps its size (the
+	// figure widens by the legend's width): for many series, whose legend would hide the data.
+	Outside
 )
 
 // Frame holds the options every figure shares. The zero value is a
@@ -88,7 +91,7 @@ func (f Frame) check() (Frame, error) {
 	if f.Width < 0 || f.Height < 0 || f.DPI < 0 {
 		return f, fmt.Errorf("figures: negative size %v × %v at %d dpi", f.Width, f.Height, f.DPI)
 	}
-	if f.Legend < TopLeft || f.Legend > NoLegend {
+	if f.Legend < TopLeft || f.Legend > Outside {
 		return f, fmt.Errorf("figures: unknown legend corner %d", f.Legend)
 	}
 	return f, nil
@@ -160,8 +163,25 @@ func (f Frame) render(paint func(c draw.Canvas)) (out []byte, err error) {
 	return buf.Bytes(), nil
 }
 
-// renderPlot renders a single plot filling the figure.
+// renderPlot renders a single plot filling the figure, its legend beside it when f.Legend is
+// Outside.
 func (f Frame) renderPlot(p *plot.Plot) ([]byte, error) {
 	f.fixRanges(p)
-	return f.render(p.Draw)
+	if f.Legend != Outside {
+		return f.render(p.Draw)
+	}
+	legend := p.Legend
+	legend.Top, legend.Left, legend.XOffs, legend.YOffs = true, true, 0, 0
+	p.Legend = plot.NewLegend() // no entries: the plot draws none inside
+	r := legend.Rectangle(draw.Canvas{})
+	gap := vg.Points(8)
+	strip := r.Max.X - r.Min.X + 2*gap
+	plotWidth := f.Width
+	f.Width += strip
+	return f.render(func(c draw.Canvas) {
+		p.Draw(draw.Crop(c, 0, -strip, 0, 0))
+		// Level with the top of the plotting area, below the title.
+		top := p.Title.TextStyle.Rectangle(p.Title.Text).Max.Y + 2*p.Title.Padding
+		legend.Draw(draw.Crop(c, plotWidth+gap, 0, 0, -top))
+	})
 }

@@ -74,10 +74,14 @@ var (
 
 // lineStyle is series i's line.
 func lineStyle(i int) draw.LineStyle {
-	return draw.LineStyle{Color: SeriesColor(i), Width: vg.Points(1.5), Dashes: dashes[i%len(dashes)]}
+	return draw.LineStyle{Color: SeriesColor(i), Width: vg.Points(1.5), Dashes: dashes[styleIndex(i)%len(dashes)]}
 }
 
 // glyphStyle is series i's marker.
 func glyphStyle(i int) draw.GlyphStyle {
-	return draw.GlyphStyle{Color: SeriesColor(i), Radius: vg.Points(2.5), Shape: shapes[i%len(shapes)]}
+	return draw.GlyphStyle{Color: SeriesColor(i), Radius: vg.Points(2.5), Shape: shapes[styleIndex(i)%len(shapes)]}
 }
+
+// styleIndex picks series i's dash and marker: i, shifted by one for each time the colours
+// have cycled, so that series i and i+len(Palette), which share a colour, differ in both.
+func styleIndex(i int) int { return i + i/len(Palette) }

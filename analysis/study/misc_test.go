@@ -137,9 +137,15 @@ func TestOpenExperiment(t *testing.T) {
 }
 
 // TestWrite writes a hand-made report: every table, the figures (one heatmap of rounding-noise
-// KL values, which gonum's colour map cannot scale) and effect.md with its skip lines.
+// KL values, which gonum's colour map cannot scale), effect.md with its skip lines and the stamp
+// that says which options the report covers.
 func TestWrite(t *testing.T) {
-	x := &Experiment{Experiment: &experiment.Experiment{Dir: "exp", State: experiment.State{Task: "kk"}}}
+	exp := t.TempDir()
+	stages := filepath.Join(exp, experiment.StagesFile)
+	if err := os.WriteFile(stages, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x := &Experiment{Experiment: &experiment.Experiment{Dir: exp, State: experiment.State{Task: "kk"}}}
 	o := DefaultOptions()
 	o.PositionBins = 2
 	r := &Report{Experiment: x, Options: o, Skipped: map[int][]string{AnalysisRanking: {"too few sets"}},
@@ -156,6 +162,9 @@ func TestWrite(t *testing.T) {
 		Kernel:    []KernelRow{{Arm: "rl-x", Step: 0, Alignment: 1}, {Arm: "rl-x", Step: 5, RelativeChange: 0.1, Alignment: 0.99}},
 		Positions: []PositionRow{{Arm: "rl-x", Step: 5, Bin: 0, Tokens: 3, KL: -8.6e-17}, {Arm: "rl-x", Step: 5, Bin: 1, Tokens: 3, KL: 1.1e-15},
 			{Arm: "rl-x", Step: 10, Bin: 0, Tokens: 3, KL: 1e-16}, {Arm: "rl-x", Step: 10, Bin: 1, Tokens: 3, KL: 3e-16}},
+	}, {Arm: "rl-flat", // g = 0 at both checkpoints: nothing to draw
+		CorrectSE: []CorrectSERow{{Arm: "rl-flat", Step: 0}, {Arm: "rl-flat", Step: 5}},
+		Growth:    []GrowthRow{{Arm: "rl-flat", Step: 0, Kind: GrowthRL}, {Arm: "rl-flat", Step: 5, Kind: GrowthRL}},
 	}}
 	dir := t.TempDir()
 	if err := r.Write(dir); err != nil {
@@ -172,10 +181,48 @@ func TestWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"same sign for 1 of 3 sets (1 with a zero)", "- skipped: too few sets", "- a note",
-		"| a | 3 | 1 |", "**rl-x**", "![kernel.png](kernel.png)"} {
+		"| a | 3 | 1 |", "**rl-x**", "![kernel.png](kernel.png)", "correct_se.png leaves out rl-flat: every value 0",
+		"growth.png leaves out rl-flat: every value 0"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("effect.md lacks %q:\n%s", want, md)
 		}
+	}
+
+	// The stamp: the same options, or fewer analyses, are covered; anything else is not.
+	for _, tc := range []struct {
+		name string
+		edit func(o *Options)
+		want bool
+	}{
+		{"same options", func(*Options) {}, true},
+		{"fewer analyses", func(o *Options) { o.Analyses = []int{AnalysisKernel, AnalysisSFTEffect} }, true},
+		{"more samples", func(o *Options) { o.Samples++ }, false},
+		{"other arms", func(o *Options) { o.Arms = []string{"rl-short"} }, false},
+		{"estimator batch", func(o *Options) { o.Effect.MaxBatchTokens /= 2 }, false},
+	} {
+		want := o
+		want.Analyses = slices.Clone(o.Analyses)
+		tc.edit(&want)
+		if got, err := Covers(dir, x, want); err != nil || got != tc.want {
+			t.Errorf("Covers, %s: %t, %v; want %t", tc.name, got, err, tc.want)
+		}
+	}
+	r.Options.Analyses = []int{AnalysisKernel}
+	if err := r.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Covers(dir, x, o); err != nil || got {
+		t.Errorf("Covers after a report of analysis 5 alone: %t, %v; want false", got, err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(stages, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Covers(dir, x, r.Options); err != nil || got {
+		t.Errorf("Covers after stages.json changed: %t, %v; want false", got, err)
+	}
+	if got, err := Covers(t.TempDir(), x, r.Options); err != nil || got {
+		t.Errorf("Covers of an empty folder: %t, %v; want false", got, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/r1lab/r1lab/analysis/figures"
 	"github.com/r1lab/r1lab/datasets/dataio"
@@ -24,13 +25,17 @@ const (
 )
 
 // Write writes the report into dir (created if needed): one Parquet table and one or more PNG
-// figures per analysis that ran, and the summary effect.md. Every file is written atomically.
+// figures per analysis that ran, the summary effect.md and, last, the stamp (StampFile) that
+// Covers reads. Every file is written atomically.
 func (r *Report) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("study: %w", err)
 	}
-	figs := map[int][]string{} // analysis → figure files
-	figErr := map[int][]string{}
+	if err := r.writeStamp(dir, false); err != nil {
+		return err
+	}
+	figs := map[int][]string{}   // analysis → figure files
+	figErr := map[int][]string{} // lines under the figures: why one was not drawn, what it leaves out
 	draw := func(a int, name string, png []byte, err error) error {
 		if err != nil || png == nil {
 			figErr[a] = append(figErr[a], fmt.Sprintf("%s not drawn: %v", name, err))
@@ -76,6 +81,7 @@ func (r *Report) Write(dir string) error {
 		if err := draw(AnalysisCorrectSE, "correct_se.png", png, err); err != nil {
 			return err
 		}
+		r.noteFlat(figErr, AnalysisCorrectSE, "correct_se.png")
 	}
 	if len(growth) > 0 {
 		if err := writeTable(dir, GrowthFile, growth); err != nil {
@@ -85,6 +91,7 @@ func (r *Report) Write(dir string) error {
 		if err := draw(AnalysisGrowth, "growth.png", png, err); err != nil {
 			return err
 		}
+		r.noteFlat(figErr, AnalysisGrowth, "growth.png")
 	}
 	if len(kernel) > 0 {
 		if err := writeTable(dir, KernelFile, kernel); err != nil {
@@ -111,7 +118,18 @@ func (r *Report) Write(dir string) error {
 			}
 		}
 	}
-	return dataio.WriteBytesAtomic(filepath.Join(dir, SummaryFile), []byte(r.markdown(figs, figErr)))
+	if err := dataio.WriteBytesAtomic(filepath.Join(dir, SummaryFile), []byte(r.markdown(figs, figErr))); err != nil {
+		return err
+	}
+	return r.writeStamp(dir, true)
+}
+
+// noteFlat adds a line under analysis a's figure naming the arms it leaves out (flatArms).
+func (r *Report) noteFlat(notes map[int][]string, a int, figure string) {
+	if flat := r.flatArms(a); len(flat) > 0 {
+		notes[a] = append(notes[a], fmt.Sprintf("%s leaves out %s: every value 0 (g = 0 at each checkpoint, or no correct rollout)",
+			figure, strings.Join(flat, ", ")))
+	}
 }
 
 // safe draws a figure, turning a panic of the plotting library into an error: a figure that
@@ -137,7 +155,8 @@ func (r *Report) sftFigure() ([]byte, error) {
 		labels = append(labels, row.Set)
 	}
 	return figures.Scatter(x, y, figures.ScatterOptions{Frame: figures.Frame{
-		Title:  fmt.Sprintf("Analysis 1: SFT from the base, %d step(s), η = %.3g", r.Options.SFTSteps, r.SFT.LearningRate),
+		Title: fmt.Sprintf("Analysis 1: SFT from the %s model, %d step(s), η = %.3g", r.Options.From, r.Options.SFTSteps,
+			r.SFT.LearningRate),
 		XLabel: "predicted ΔAcc = η·steps·mean SE", YLabel: "measured ΔAcc (importance-sampled)"},
 		Labels: labels, Identity: true})
 }
@@ -150,13 +169,45 @@ func (r *Report) rankingFigure() ([]byte, error) {
 		labels = append(labels, row.Set)
 	}
 	return figures.Scatter(x, y, figures.ScatterOptions{Frame: figures.Frame{
-		Title: "Analysis 2: mean SE at the base vs accuracy after SFT", XLabel: "mean SE", YLabel: "greedy accuracy (RL step 0)"},
+		Title: fmt.Sprintf("Analysis 2: mean SE at the %s model vs accuracy after SFT", r.Options.From), XLabel: "mean SE",
+		YLabel: "greedy accuracy (RL step 0)"},
 		Labels: labels})
 }
 
-// finite reports whether any value is finite.
-func finite(xs []float64) bool {
-	return slices.ContainsFunc(xs, func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) })
+// signal reports whether any value is finite and not 0: a curve of zeros (g = 0 at every
+// checkpoint) says nothing a legend entry should take room for.
+func signal(xs []float64) bool {
+	return slices.ContainsFunc(xs, func(v float64) bool { return v != 0 && !math.IsNaN(v) && !math.IsInf(v, 0) })
+}
+
+// legendFor puts the legend of a figure with n series beside the plot once it would hide data.
+func legendFor(n int) figures.Corner {
+	if n > 4 {
+		return figures.Outside
+	}
+	return figures.TopLeft
+}
+
+// flatArms names the arms whose rows of analysis a (3 or 4) have no signal: the figure leaves
+// them out.
+func (r *Report) flatArms(a int) []string {
+	var out []string
+	for _, arm := range r.Arms {
+		var xs []float64
+		if a == AnalysisCorrectSE {
+			for _, row := range arm.CorrectSE {
+				xs = append(xs, row.Mean)
+			}
+		} else {
+			for _, row := range arm.Growth {
+				xs = append(xs, row.Mean)
+			}
+		}
+		if len(xs) > 0 && !signal(xs) {
+			out = append(out, arm.Arm)
+		}
+	}
+	return out
 }
 
 func (r *Report) correctFigure() ([]byte, error) {
@@ -167,15 +218,16 @@ func (r *Report) correctFigure() ([]byte, error) {
 			s.X, s.Y = append(s.X, float64(row.Step)), append(s.Y, row.Mean)
 			s.Lo, s.Hi = append(s.Lo, row.Lo), append(s.Hi, row.Hi)
 		}
-		if finite(s.Y) {
+		if signal(s.Y) {
 			series = append(series, s)
 		}
 	}
 	if len(series) == 0 {
-		return nil, fmt.Errorf("no checkpoint has a correct rollout")
+		return nil, fmt.Errorf("no checkpoint has a correct rollout with a non-zero SE")
 	}
 	return figures.Lines(series, figures.LinesOptions{Frame: figures.Frame{
-		Title: "Analysis 3: SE of the policy's own correct rollouts", XLabel: "RL step", YLabel: "mean SE (95% CI)"}, Markers: true})
+		Title: "Analysis 3: SE of the policy's own correct rollouts", XLabel: "RL step", YLabel: "mean SE (95% CI)",
+		Legend: legendFor(len(series))}, Markers: true})
 }
 
 func (r *Report) growthFigure() ([]byte, error) {
@@ -189,16 +241,17 @@ func (r *Report) growthFigure() ([]byte, error) {
 					s.Lo, s.Hi = append(s.Lo, row.Lo), append(s.Hi, row.Hi)
 				}
 			}
-			if finite(s.Y) {
+			if signal(s.Y) {
 				series = append(series, s)
 			}
 		}
 	}
 	if len(series) == 0 {
-		return nil, fmt.Errorf("no growth rate has a value")
+		return nil, fmt.Errorf("no growth rate has a non-zero value")
 	}
 	return figures.Lines(series, figures.LinesOptions{Frame: figures.Frame{
-		Title: "Analysis 4: growth rate per sample (÷η)", XLabel: "RL step", YLabel: "mean (95% CI)"}, Markers: true})
+		Title: "Analysis 4: growth rate per sample (÷η)", XLabel: "RL step", YLabel: "mean (95% CI)",
+		Legend: legendFor(len(series))}, Markers: true})
 }
 
 func growthLabel(kind string) string {
@@ -225,7 +278,8 @@ func (r *Report) kernelFigure() ([]byte, error) {
 		}
 	}
 	return figures.Lines(series, figures.LinesOptions{Frame: figures.Frame{
-		Title: "Analysis 5: kernel change vs the initial policy", XLabel: "RL step", YLabel: "relative change"}, Markers: true})
+		Title: "Analysis 5: kernel change vs the initial policy", XLabel: "RL step", YLabel: "relative change",
+		Legend: legendFor(len(series))}, Markers: true})
 }
 
 // klFloor is the per-token KL below which a value is rounding noise of the Float64 computation.

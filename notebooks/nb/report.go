@@ -11,7 +11,6 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 
-	"github.com/r1lab/r1lab/analysis/experiment"
 	"github.com/r1lab/r1lab/analysis/figures"
 	"github.com/r1lab/r1lab/analysis/study"
 	"github.com/r1lab/r1lab/datasets/dataio"
@@ -24,32 +23,28 @@ type Report struct {
 	Dir string // the folder that holds it
 }
 
-// stampFile, in a report's folder, records what EnsureReport computed it
-// from.
-const stampFile = "notebook-stamp.txt"
-
 // EnsureReport makes dir hold the report of the analyses opts asks for on
 // the notebook's experiment (EnsureExperiment; study.Run, then Report.Write),
-// computing it unless dir already holds it for this experiment and these
-// options. Each cell of a notebook runs as a program of its own, so the
-// analyses run once and every cell reads the files they wrote; a stamp file
-// says what they were computed from.
+// computing it unless dir already holds one that covers them
+// (study.Covers: the same experiment and options, perhaps more analyses).
+// Each cell of a notebook runs as a program of its own, so the analyses run
+// once and every cell reads the files they wrote. With $R1LAB_RUN_DIR set to
+// the experiment directory, notebook 04's dir is <run>/effect, where
+// `r1lab effect --run <run>` writes: a report the command computed with the
+// notebook's options is read, not recomputed.
 func EnsureReport(dir string, opts study.Options) Report {
 	e := EnsureExperiment()
 	r := Report{Dir: dir}
-	stages := Must(os.Stat(filepath.Join(e.Dir, experiment.StagesFile)))
-	stamp := fmt.Sprintf("experiment %s, stages.json of %s\noptions %+v\n", Must(filepath.Abs(e.Dir)),
-		stages.ModTime().UTC().Format(time.RFC3339Nano), opts)
-	if old, err := os.ReadFile(filepath.Join(dir, stampFile)); err == nil && string(old) == stamp {
+	x := Must(study.OpenExperiment(e.Dir))
+	if Must(study.Covers(dir, x, opts)) {
 		return r
 	}
 	// No table or figure of an earlier report may pass for this one's.
-	for _, pattern := range []string{"*.png", "*.parquet", study.SummaryFile, stampFile} {
+	for _, pattern := range []string{"*.png", "*.parquet", study.SummaryFile, study.StampFile} {
 		for _, f := range Must(filepath.Glob(filepath.Join(dir, pattern))) {
 			Check(os.Remove(f))
 		}
 	}
-	x := Must(study.OpenExperiment(e.Dir))
 	b := Must(backend.New())
 	defer b.Finalize()
 	fmt.Printf("Running analyses %v on %s (%d samples; backend %s):\n", opts.Analyses, Must(filepath.Abs(e.Dir)), opts.Samples,
@@ -57,7 +52,6 @@ func EnsureReport(dir string, opts study.Options) Report {
 	start := time.Now()
 	rep := Must(study.Run(b, x, opts, os.Stdout))
 	Check(rep.Write(dir))
-	Check(dataio.WriteBytesAtomic(filepath.Join(dir, stampFile), []byte(stamp)))
 	fmt.Printf("Done in %s: %s\n\n", time.Since(start).Round(time.Second), Must(filepath.Abs(filepath.Join(dir, study.SummaryFile))))
 	return r
 }
