@@ -38,16 +38,18 @@ func stampOf(x *Experiment, opts Options) (stamp, error) {
 	return stamp{Experiment: dir, Stages: st.ModTime().UTC().Format(time.RFC3339Nano), Options: opts}, nil
 }
 
-// writeStamp removes dir's stamp (done = false: the report is about to be rewritten) or writes
-// it (done = true: every file of the report is on disk).
-func (r *Report) writeStamp(dir string, done bool) error {
-	path := filepath.Join(dir, StampFile)
-	if !done {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("study: %w", err)
-		}
-		return nil
+// removeStamp removes dir's stamp before the report in it is rewritten, so that a write that
+// stops half-way leaves no stamp to vouch for it.
+func removeStamp(dir string) error {
+	if err := os.Remove(filepath.Join(dir, StampFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("study: %w", err)
 	}
+	return nil
+}
+
+// writeStamp writes dir's stamp once every other file of the report is on disk.
+func (r *Report) writeStamp(dir string) error {
+	path := filepath.Join(dir, StampFile)
 	s, err := stampOf(r.Experiment, r.Options)
 	if err != nil {
 		return err

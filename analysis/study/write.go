@@ -31,7 +31,7 @@ func (r *Report) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("study: %w", err)
 	}
-	if err := r.writeStamp(dir, false); err != nil {
+	if err := removeStamp(dir); err != nil {
 		return err
 	}
 	figs := map[int][]string{}   // analysis → figure files
@@ -121,7 +121,7 @@ func (r *Report) Write(dir string) error {
 	if err := dataio.WriteBytesAtomic(filepath.Join(dir, SummaryFile), []byte(r.markdown(figs, figErr))); err != nil {
 		return err
 	}
-	return r.writeStamp(dir, true)
+	return r.writeStamp(dir)
 }
 
 // noteFlat adds a line under analysis a's figure naming the arms it leaves out (flatArms).
