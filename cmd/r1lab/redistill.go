@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
 	"github.com/r1lab/r1lab/gomlxmodels/redistill"
 	"github.com/r1lab/r1lab/gomlxmodels/sft"
+	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
 
 const redistillSummary = `Re-distillation (the paper's §5): build an SFT set from an RL-trained policy,
@@ -69,7 +71,7 @@ func runRedistill(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		bc = redistill.BufferConfig{LastSteps: *last, N: *n, Seed: *seed}
-		if err := writeRedistillSet(*mode, *data, *policy, *rlRun, *bSet, bc, setDir, evalCfg(), stdout, stderr); err != nil {
+		if err := writeRedistillSet(*mode, *data, *policy, *rlRun, *bSet, *base, bc, setDir, evalCfg(), stdout, stderr); err != nil {
 			return err
 		}
 	} else {
@@ -83,8 +85,9 @@ func runRedistill(args []string, stdout, stderr io.Writer) error {
 }
 
 // writeRedistillSet builds the set of one mode and writes it, with the
-// long-CoT validation set and a summary, into setDir all at once.
-func writeRedistillSet(mode, data, policy, rlRun, bSet string, bc redistill.BufferConfig, setDir string,
+// long-CoT validation set and a summary, into setDir all at once. Sets A
+// and B keep only the rows the tokenizer of base encodes (redistill.Encodable).
+func writeRedistillSet(mode, data, policy, rlRun, bSet, base string, bc redistill.BufferConfig, setDir string,
 	ec evaluate.Config, stdout, stderr io.Writer) error {
 	valFile := filepath.Join(data, "sft_long_cot", "val.parquet")
 	val, err := dataio.ReadSFT(valFile)
@@ -135,6 +138,18 @@ func writeRedistillSet(mode, data, policy, rlRun, bSet string, bc redistill.Buff
 		}
 		summary["b_set"], summary["dropped"] = bSet, dropped
 		fmt.Fprintf(stdout, "control: %d teacher traces for the %d prompts of %s (%d over the word cap)\n", len(rows), len(brows), bSet, dropped)
+	}
+	if mode != "control" { // a policy's own text: keep what the base's tokenizer encodes
+		baseTok, err := tokenizer.Load(filepath.Join(base, modeldir.TokenizerFile))
+		if err != nil {
+			return err
+		}
+		var dropped int
+		if rows, dropped = redistill.Encodable(baseTok, rows); dropped > 0 {
+			fmt.Fprintf(stdout, "set %s: %d responses left out: their text does not encode again (a join marker glued to a word)\n",
+				strings.ToUpper(mode), dropped)
+		}
+		summary["unencodable"] = dropped
 	}
 	if len(rows) == 0 {
 		return fmt.Errorf("redistill: the %s set: %w: nothing to fine-tune on", mode, redistill.ErrEmpty)

@@ -107,6 +107,8 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 	mini := fs.Int("mini-batches", g.MiniBatches, "optimizer steps per pass (paper: 1)")
 	skip := fs.Bool("skip-zero-advantage", g.SkipZeroAdvantage,
 		"leave rows with advantage 0 out of the backward pass (same update and metrics; ignored with --kl-coef or --entropy-coef)")
+	maxUpd := fs.Int("max-update-tokens", g.MaxUpdateTokens,
+		"padded tokens per backward pass; more rows are done in chunks whose gradients are summed (same update, bounded memory; 0: no limit)")
 	valEvery := fs.Int("val-every", c.ValEvery, "greedy validation every N steps, plus step 0 and the last (0: never)")
 	valLimit := fs.Int("val-limit", c.ValLimit, "test prompts to validate on, spread over levels (0: all)")
 	valBatch := fs.Int("val-batch", c.ValBatchSize, "test prompts decoded together")
@@ -120,7 +122,7 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 		c.CheckpointEvery, c.Keep, c.Seed = *ckpt, *keep, *seed
 		g.GroupSize, g.Temperature, g.LearningRate, g.WarmupSteps = *group, *temp, *lr, *warmup
 		g.KLCoef, g.EntropyCoef, g.LossAgg, g.ScaleRewards = *kl, *entropy, *agg, *scale
-		g.PPOEpochs, g.MiniBatches, g.SkipZeroAdvantage = *epochs, *mini, *skip
+		g.PPOEpochs, g.MiniBatches, g.SkipZeroAdvantage, g.MaxUpdateTokens = *epochs, *mini, *skip, *maxUpd
 		if g.LossAgg == grpo.AggDrGRPO {
 			g.MaxCompletionLength = *maxNew // TRL's max_completion_length is the generation limit
 		}

@@ -37,11 +37,12 @@ func trainerFlags(fs *flag.FlagSet, c trainer.Config) func() trainer.Config {
 	seed := fs.Uint64("seed", c.Seed, "seed of the per-epoch data shuffles")
 	ckpt := fs.Int("checkpoint-every", c.CheckpointEverySteps, "checkpoint every N steps (and at the end)")
 	evalEvery := fs.Int("val-every", c.EvalEverySteps, "validation loss every N steps (0: at each epoch end)")
+	group := fs.Bool("group-by-length", c.GroupByLength, "batch sequences of similar length together (less padding; the paper does not)")
 	return func() trainer.Config {
 		c.LearningRate, c.WeightDecay, c.Beta1, c.Beta2 = *lr, *wd, *b1, *b2
 		c.Schedule, c.WarmupSteps, c.ClipGradNorm = *sched, *warm, *clip
 		c.Epochs, c.MaxSteps, c.BatchSize, c.Seed = *epochs, *maxSteps, *batch, *seed
-		c.CheckpointEverySteps, c.EvalEverySteps = *ckpt, *evalEvery
+		c.CheckpointEverySteps, c.EvalEverySteps, c.GroupByLength = *ckpt, *evalEvery, *group
 		return c
 	}
 }

@@ -21,9 +21,15 @@ const CompiledLengthBucket = 128
 // Padding is masked out of attention and of every loss, so the bucket changes speed, not
 // results (beyond float rounding of differently shaped reductions).
 func LengthBucket(b compute.Backend, bucket int) int {
-	// String, not Name: the Go backend's Name is "Go Backend", its String the registered "go".
-	if b == nil || b.String() == gobackend.BackendName {
+	if !CompilesShapes(b) {
 		return bucket
 	}
 	return max(bucket, CompiledLengthBucket)
+}
+
+// CompilesShapes reports whether b compiles each new input shape ahead of time (every backend
+// but the pure-Go one; false for a nil b), so that callers should keep the number of shapes low.
+func CompilesShapes(b compute.Backend) bool {
+	// String, not Name: the Go backend's Name is "Go Backend", its String the registered "go".
+	return b != nil && b.String() != gobackend.BackendName
 }

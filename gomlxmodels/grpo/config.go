@@ -46,9 +46,9 @@ type Config struct {
 
 	// LossAgg is how per-token losses become the batch loss: AggTokenMean (paper/verl
 	// loss_agg_mode "token-mean"), AggGRPO, AggDrGRPO or AggDAPO (TRL loss_type). One optimizer
-	// step sees its whole mini-batch in one graph here (no gradient accumulation), so AggDAPO,
-	// TRL's token mean over the accumulated global batch, equals AggTokenMean; both names are
-	// accepted. Default AggTokenMean.
+	// step divides by its whole mini-batch's counts, also when MaxUpdateTokens cuts the backward
+	// pass into chunks, so AggDAPO, TRL's token mean over the accumulated global batch, equals
+	// AggTokenMean; both names are accepted. Default AggTokenMean.
 	LossAgg string `json:"loss_agg"`
 
 	// MaxCompletionLength is the constant divisor per sequence of AggDrGRPO (TRL
@@ -107,6 +107,17 @@ type Config struct {
 	// method (verl and TRL back-propagate through every row). Default true.
 	SkipZeroAdvantage bool `json:"skip_zero_advantage"`
 
+	// MaxUpdateTokens caps the padded tokens (rows × padded length) of one backward pass. When
+	// the rows an optimizer step back-propagates through hold more, they are cut into chunks of
+	// consecutive rows whose gradients are summed before the one AdamW step: the same update to
+	// float rounding, since every loss term is divided by the whole mini-batch's counts
+	// (Inputs.TokenCount, RowCount). Why: the backward pass keeps every row's attention weights
+	// (rows × heads × S² per layer), so memory grows with rows and the square of the length; on
+	// paper-cpu's long-CoT arm (8 × 8 rollouts of up to 640 tokens) one step's update held 8.7 GB
+	// and another ran the 23 GB machine out of memory. 0: no limit (one backward pass).
+	// Default 8192.
+	MaxUpdateTokens int `json:"max_update_tokens,omitempty"`
+
 	// LossScale multiplies the loss before differentiation: the logged losses are unscaled, the
 	// gradient (and so actor/grad_norm) is scaled, as in verl. verl scales each micro-batch by
 	// its share of a 4096-sequence per-GPU mini-batch, so the paper's gradient is about 1/8 of a
@@ -144,7 +155,7 @@ func DefaultConfig() Config {
 		GroupSize: 8, ScaleRewards: ScaleGroup, AdvantageEpsilon: 1e-6,
 		LossAgg: AggTokenMean, Temperature: 0.7, PPOEpochs: 1, MiniBatches: 1,
 		ClipLow: 0.2, ClipHigh: 0.2, KLEstimator: KLLowVarKL, LogEntropy: true, SkipZeroAdvantage: true, LossScale: 1,
-		LearningRate: 1e-4, WarmupSteps: 8, Beta1: 0.5, Beta2: 0.999, Epsilon: 1e-8,
+		MaxUpdateTokens: 8192, LearningRate: 1e-4, WarmupSteps: 8, Beta1: 0.5, Beta2: 0.999, Epsilon: 1e-8,
 		WeightDecay: 0.01, ClipGradNorm: 1,
 	}
 }
@@ -190,6 +201,9 @@ func (c Config) Validate() error {
 	case KLK1, KLK3, KLLowVarKL:
 	default:
 		bad("KLEstimator %q must be %s, %s or %s", c.KLEstimator, KLK1, KLK3, KLLowVarKL)
+	}
+	if c.MaxUpdateTokens < 0 {
+		bad("MaxUpdateTokens %d must be ≥ 0", c.MaxUpdateTokens)
 	}
 	if !(c.LossScale > 0) || !finite(c.LossScale) {
 		bad("LossScale %g must be finite and > 0", c.LossScale)

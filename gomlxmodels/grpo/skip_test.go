@@ -110,11 +110,18 @@ func countTrue(xs []bool) int {
 // an absolute absTol). It returns the skipping run's metrics.
 func stepBothWays(t *testing.T, absTol float64, setup func(c Config) (*lm.Model, Config, Batch)) Metrics {
 	t.Helper()
+	return stepTwoWays(t, absTol, func(c *Config, second bool) { c.SkipZeroAdvantage = second }, setup)
+}
+
+// stepTwoWays is stepBothWays for any change of the config: vary(c, false) sets up the first
+// copy, vary(c, true) the second, before setup.
+func stepTwoWays(t *testing.T, absTol float64, vary func(c *Config, second bool), setup func(c Config) (*lm.Model, Config, Batch)) Metrics {
+	t.Helper()
 	var weights []map[string][]float32
 	var metrics []Metrics
-	for _, skip := range []bool{false, true} {
+	for _, second := range []bool{false, true} {
 		c := DefaultConfig()
-		c.SkipZeroAdvantage = skip
+		vary(&c, second)
 		m, c, b := setup(c)
 		u := newUpdater(t, m, c)
 		met, err := u.Step(b, 1e-2)
@@ -129,13 +136,13 @@ func stepBothWays(t *testing.T, absTol float64, setup func(c Config) (*lm.Model,
 	}
 	for name, v := range metrics[0] {
 		if w := metrics[1][name]; !near(w, v, 1e-5) && math.Abs(w-v) > absTol {
-			t.Errorf("%s: %g skipping, %g not", name, w, v)
+			t.Errorf("%s: %g second way, %g first", name, w, v)
 		}
 	}
 	for path, w := range weights[0] {
 		for i := range w {
 			if !near(float64(weights[1][path][i]), float64(w[i]), 1e-5) {
-				t.Fatalf("%s[%d]: %g skipping, %g not", path, i, weights[1][path][i], w[i])
+				t.Fatalf("%s[%d]: %g second way, %g first", path, i, weights[1][path][i], w[i])
 			}
 		}
 	}
@@ -172,6 +179,52 @@ func TestSkipZeroAdvantageExact(t *testing.T) {
 				return m, c, b
 			})
 			t.Logf("metrics %v", met)
+		})
+	}
+}
+
+// TestMaxUpdateTokensExact: an update whose backward rows are cut into chunks (gradients
+// summed, then one AdamW step) equals the one-pass update in weights and every metric, for each
+// loss aggregation, with and without skipping zero-advantage rows, mini-batches and reference
+// log-probs. The cap of 40 padded tokens leaves 1–2 rows per chunk.
+func TestMaxUpdateTokensExact(t *testing.T) {
+	tests := []struct {
+		name        string
+		agg         string
+		skip, ref   bool
+		miniBatches int
+	}{
+		{"token-mean, skipping", AggTokenMean, true, false, 1},
+		{"token-mean, every row", AggTokenMean, false, false, 1},
+		{"grpo, 2 mini-batches, ref", AggGRPO, true, true, 2},
+		{"dr_grpo, every row, ref", AggDrGRPO, false, true, 1},
+		{"dapo", AggDAPO, true, false, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			chunked := 0
+			met := stepTwoWays(t, 0, func(c *Config, second bool) {
+				c.MaxUpdateTokens = 0
+				if second {
+					c.MaxUpdateTokens = 40
+				}
+			}, func(c Config) (*lm.Model, Config, Batch) {
+				m := newModel(t, 31)
+				c.SkipZeroAdvantage, c.MiniBatches = tc.skip, tc.miniBatches
+				c.LossAgg, c.MaxCompletionLength = tc.agg, 9
+				b := groupedBatch(t, m, c, []bool{true, false, true})
+				if tc.ref {
+					b.RefLogProbs = groupedBatch(t, newModel(t, 32), c, []bool{true, false, true}).OldLogProbs
+				}
+				if n := len(c.chunks(b)); c.MaxUpdateTokens > 0 {
+					chunked = n
+				}
+				return m, c, b
+			})
+			if chunked < 8 {
+				t.Errorf("the capped update cut the batch into %d chunks; the test needs many", chunked)
+			}
+			t.Logf("%d chunks; metrics %v", chunked, met)
 		})
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck // GoMLX style
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/optim"
 )
@@ -43,6 +46,9 @@ type Updater struct {
 	// measure is the forward pass over the rows the backward pass leaves out
 	// (Config.SkipZeroAdvantage): the numerators of their share of the metrics.
 	measure *model.Exec
+	// grads, sum and apply split exec's step for Config.MaxUpdateTokens: a chunk's metrics and
+	// gradients, the sum of two gradient lists, and the clipped AdamW step on summed gradients.
+	grads, sum, apply *model.Exec
 }
 
 // NewUpdater compiles (lazily, per batch shape) one AdamW step on [Loss] with global grad-norm
@@ -95,7 +101,66 @@ func NewUpdater(b compute.Backend, m *lm.Model, c Config) (*Updater, error) {
 		exec.Finalize()
 		return nil, err
 	}
-	return &Updater{model: m, config: c, exec: exec, measure: measure}, nil
+	u := &Updater{model: m, config: c, exec: exec, measure: measure}
+	if err := u.buildChunked(b, apply); err != nil {
+		u.Finalize()
+		return nil, err
+	}
+	return u, nil
+}
+
+// buildChunked builds the executables of the chunked update (Config.MaxUpdateTokens).
+func (u *Updater) buildChunked(b compute.Backend, apply interface {
+	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+}) error {
+	m, c := u.model, u.config
+	lossDType := dtypes.Float32
+	var err error
+	u.grads, err = model.NewExec(b, m.Store, func(root *model.Scope, in []*Node) []*Node {
+		out := Loss(m.Scope(), m.Config, c, lossInputs(in))
+		loss := out.Loss
+		if c.LossScale != 1 {
+			loss = MulScalar(loss, c.LossScale)
+		}
+		lossDType = loss.DType()
+		grads := root.BuildTrainableVariablesGradientsGraph(loss)
+		zero := ScalarZero(loss.Graph(), loss.DType())
+		return append([]*Node{out.PGLoss, out.ClipFrac, out.PPOKL, zero, orZero(out.Entropy, zero), orZero(out.KLLoss, zero)},
+			grads...)
+	})
+	if err != nil {
+		return err
+	}
+	u.sum, err = model.NewExec(b, m.Store, func(_ *model.Scope, in []*Node) []*Node {
+		half := len(in) / 2
+		out := make([]*Node, half)
+		for i := range out {
+			out[i] = Add(in[i], in[half+i])
+		}
+		return out
+	})
+	if err != nil {
+		return err
+	}
+	u.apply, err = model.NewExec(b, m.Store, func(root *model.Scope, grads []*Node) []*Node {
+		grads = slices.Clone(grads)
+		// Adam updates the trainable variables the graph uses, in the Store's order, which is
+		// the order of the gradients: read every one so that it is in use here too.
+		used := 0
+		for v := range root.IterVariables() {
+			if v.Trainable {
+				v.NodeValue(grads[0].Graph())
+				used++
+			}
+		}
+		if used != len(grads) {
+			exceptions.Panicf("grpo: %d gradients for %d trainable variables", len(grads), used)
+		}
+		norm := optim.ClipGlobalNorm(grads, c.ClipGradNorm)
+		apply.UpdateGraphWithGradients(root, grads, lossDType)
+		return []*Node{ConvertDType(norm, lossDType)}
+	})
+	return err
 }
 
 // lossInputs names the graph inputs of the Updater's executables.
@@ -110,8 +175,11 @@ func lossInputs(in []*Node) Inputs {
 
 // Finalize frees the compiled graphs; the Updater must not be used afterwards.
 func (u *Updater) Finalize() {
-	u.exec.Finalize()
-	u.measure.Finalize()
+	for _, e := range []*model.Exec{u.exec, u.measure, u.grads, u.sum, u.apply} {
+		if e != nil {
+			e.Finalize()
+		}
+	}
 }
 
 // Step runs Config.PPOEpochs passes over b, each split into Config.MiniBatches consecutive
@@ -195,13 +263,9 @@ func (u *Updater) miniBatchStep(mb Batch) ([]float64, error) {
 			}
 		}
 	}
-	out, err := u.exec.Call(backward.execArgs(tokens, rows)...)
+	values, err := u.backwardStep(backward, tokens, rows)
 	if err != nil {
-		return nil, fmt.Errorf("grpo: update step: %w", err)
-	}
-	values := make([]float64, len(out))
-	for i, t := range out {
-		values[i] = optim.ScalarValue(t)
+		return nil, err
 	}
 	if measured != nil {
 		// pg_loss (0) and kl_loss (5) are aggregated per Config.LossAgg; the others are token
@@ -216,6 +280,94 @@ func (u *Updater) miniBatchStep(mb Batch) ([]float64, error) {
 		}
 	}
 	return values, nil
+}
+
+// backwardStep takes the AdamW step on the rows of b, in one backward pass or, when they hold
+// more than Config.MaxUpdateTokens padded tokens, in chunks of rows whose gradients are summed;
+// tokens and rows are the whole mini-batch's divisors. It returns the metrics in Step's order.
+func (u *Updater) backwardStep(b Batch, tokens, rows float32) ([]float64, error) {
+	chunks := u.config.chunks(b)
+	if len(chunks) <= 1 {
+		out, err := u.exec.Call(b.execArgs(tokens, rows)...)
+		if err != nil {
+			return nil, fmt.Errorf("grpo: update step: %w", err)
+		}
+		return scalars(out), nil
+	}
+	values := make([]float64, 6)
+	var sum []*tensors.Tensor
+	for _, chunk := range chunks {
+		out, err := u.grads.Call(b.pick(chunk).execArgs(tokens, rows)...)
+		if err != nil {
+			finalizeAll(sum)
+			return nil, fmt.Errorf("grpo: update step, rows %d–%d: %w", chunk[0], chunk[len(chunk)-1], err)
+		}
+		for i, v := range scalars(out[:6]) {
+			values[i] += v // every share is over the whole mini-batch's divisors
+		}
+		if sum == nil {
+			sum = out[6:]
+			continue
+		}
+		args := make([]any, 0, 2*len(sum))
+		for _, t := range append(sum, out[6:]...) {
+			args = append(args, t)
+		}
+		next, err := u.sum.Call(args...)
+		finalizeAll(sum)
+		finalizeAll(out[6:])
+		if err != nil {
+			return nil, fmt.Errorf("grpo: summing chunk gradients: %w", err)
+		}
+		sum = next
+	}
+	args := make([]any, len(sum))
+	for i, t := range sum {
+		args[i] = t
+	}
+	out, err := u.apply.Call(args...)
+	finalizeAll(sum)
+	if err != nil {
+		return nil, fmt.Errorf("grpo: update step: %w", err)
+	}
+	values[3] = optim.ScalarValue(out[0]) // grad_norm of the summed gradient
+	return values, nil
+}
+
+// chunks cuts the rows of b into runs of consecutive rows of at most MaxUpdateTokens padded
+// tokens each (at least one row per run); one run when there is no limit or all rows fit.
+func (c Config) chunks(b Batch) [][]int {
+	n := b.Len()
+	if n == 0 {
+		return nil
+	}
+	per := n
+	if s := len(b.Tokens[0]); c.MaxUpdateTokens > 0 && n*s > c.MaxUpdateTokens {
+		per = max(1, c.MaxUpdateTokens/s)
+	}
+	var out [][]int
+	for lo := 0; lo < n; lo += per {
+		var rows []int
+		for i := lo; i < min(lo+per, n); i++ {
+			rows = append(rows, i)
+		}
+		out = append(out, rows)
+	}
+	return out
+}
+
+func scalars(ts []*tensors.Tensor) []float64 {
+	out := make([]float64, len(ts))
+	for i, t := range ts {
+		out[i] = optim.ScalarValue(t)
+	}
+	return out
+}
+
+func finalizeAll(ts []*tensors.Tensor) {
+	for _, t := range ts {
+		_ = t.FinalizeAll()
+	}
 }
 
 // execArgs are the Updater's executable inputs for b with the given divisors.

@@ -11,12 +11,16 @@ import (
 )
 
 // KVCache is the static attention cache of a batch being decoded: per layer, the keys (already
-// rotated by RoPE) and values of every cache slot, each [B, KVHeads, T, HeadDim]. T (the cache
-// length) is fixed when the cache is created by [Prefill], so one compiled step graph serves the
-// whole generation. Slots not yet written hold zeros and are masked out.
+// rotated by RoPE) and values of every cache slot, each [B·KVHeads, T, HeadDim] (row b·KVHeads+k
+// holds KV head k of batch row b). T (the cache length) is fixed when the cache is created by
+// [Prefill], so one compiled step graph serves the whole generation. Slots not yet written hold
+// zeros and are masked out.
 //
 // The head-major layout lets both attention products of a decode step run as batched matmuls
-// over (B, KVHeads) without transposing the cache, which otherwise dominated the step time.
+// without transposing the cache, which otherwise dominated the step time. The batch and head
+// axes are one axis because the Go backend's matmul merges adjacent batch axes with a Reshape,
+// and a Reshape of a tensor that is also an output (the next cache) copies it: with
+// [B, KVHeads, T, HeadDim] that copy was 19% of a decode step (paper-cpu model, 64 rows).
 type KVCache struct {
 	Keys, Values []*Node
 }
@@ -62,12 +66,20 @@ func Prefill(scope *model.Scope, cfg Config, tokens, positions, mask *Node, cach
 		lw := &w.layers[l]
 		q, k, v := projectQKV(cfg, lw, x, cos, sin)
 		x = finishBlock(cfg, lw, x, attend(cfg, q, k, v, allowed))
-		cache.Keys = append(cache.Keys, GrowRight(TransposeAllAxes(k, 0, 2, 1, 3), 2, cacheLen-p, 0))
-		cache.Values = append(cache.Values, GrowRight(TransposeAllAxes(v, 0, 2, 1, 3), 2, cacheLen-p, 0))
+		cache.Keys = append(cache.Keys, headMajor(cfg, k, cacheLen))
+		cache.Values = append(cache.Values, headMajor(cfg, v, cacheLen))
 	}
 	last := SliceAxis(x, 1, AxisElem(p-1)) // [B, 1, D]: only the last slot is projected
 	h := rmsNorm(last, w.finalNorm, cfg.NormEps)
 	return Reshape(OutputLogits(scope, cfg, h), b, cfg.Vocab), cache
+}
+
+// headMajor turns prompt keys or values [B, P, KVHeads, HeadDim] into a cache tensor
+// [B·KVHeads, cacheLen, HeadDim], zero after slot P.
+func headMajor(cfg Config, x *Node, cacheLen int) *Node {
+	b, p := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
+	hm := Reshape(TransposeAllAxes(x, 0, 2, 1, 3), b*cfg.KVHeads, p, cfg.HeadDim)
+	return GrowRight(hm, 1, cacheLen-p, 0)
 }
 
 // DecodeStep feeds one token per row and returns its next-token logits [B, Vocab] and the
@@ -101,11 +113,11 @@ func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask
 	idx := Iota(g, shapes.Make(dtypes.Int32, t), 0)
 	slot32 := ConvertDType(slot, dtypes.Int32)
 	isSlotT := Equal(idx, slot32) // [T]
-	// Scatter indices (b, kv, slot) for every row and KV head: [B·KV, 3].
-	bkv := shapes.Make(dtypes.Int32, b, cfg.KVHeads)
-	writeAt := Reshape(Concatenate([]*Node{
-		ExpandAxes(Iota(g, bkv, 0), -1), ExpandAxes(Iota(g, bkv, 1), -1),
-		ExpandAxes(BroadcastToDims(slot32, b, cfg.KVHeads), -1)}, -1), b*cfg.KVHeads, 3)
+	// Scatter indices (b·KV + kv, slot) for every row and KV head: [B·KV, 2].
+	n := b * cfg.KVHeads
+	writeAt := Concatenate([]*Node{
+		ExpandAxes(Iota(g, shapes.Make(dtypes.Int32, n), 0), -1),
+		ExpandAxes(BroadcastToDims(slot32, n), -1)}, -1)
 	notFuture := BroadcastToDims(ExpandAxes(LessOrEqual(idx, slot32), 0), b, t)
 	allowed := LogicalAnd(LogicalOr(keyMask, BroadcastToDims(ExpandAxes(isSlotT, 0), b, t)), notFuture) // [B, T]
 
@@ -115,10 +127,9 @@ func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask
 		lw := &w.layers[l]
 		q, k, v := projectQKV(cfg, lw, x, cos, sin) // k, v: [B, 1, KV, hd]
 		cacheShape := cache.Keys[l].Shape()
-		if cacheShape.Rank() != 4 || cacheShape.Dimensions[0] != b || cacheShape.Dimensions[1] != cfg.KVHeads ||
-			cacheShape.Dimensions[2] != t || cacheShape.Dimensions[3] != cfg.HeadDim {
-			exceptions.Panicf("lm.DecodeStep: layer %d cache is %s, want [%d, %d, %d, %d]",
-				l, cacheShape, b, cfg.KVHeads, t, cfg.HeadDim)
+		if cacheShape.Rank() != 3 || cacheShape.Dimensions[0] != n || cacheShape.Dimensions[1] != t ||
+			cacheShape.Dimensions[2] != cfg.HeadDim {
+			exceptions.Panicf("lm.DecodeStep: layer %d cache is %s, want [%d, %d, %d]", l, cacheShape, n, t, cfg.HeadDim)
 		}
 		// With one query slot, [B, 1, KV, hd] is [B·KV, hd] rows in (b, kv) order.
 		kc := ScatterSum(cache.Keys[l], writeAt, Reshape(k, b*cfg.KVHeads, cfg.HeadDim), true, true)
@@ -131,17 +142,18 @@ func DecodeStep(scope *model.Scope, cfg Config, tokens, positions, slot, keyMask
 }
 
 // attendCached is [attend] for a single query slot against a head-major cache: q is
-// [B, 1, Heads, HeadDim], kc and vc are [B, KVHeads, T, HeadDim], allowed is Bool [B, T].
+// [B, 1, Heads, HeadDim], kc and vc are [B·KVHeads, T, HeadDim], allowed is Bool [B, T].
 // Returns [B, 1, Heads·HeadDim].
 func attendCached(cfg Config, q, kc, vc, allowed *Node) *Node {
 	b, t := allowed.Shape().Dimensions[0], allowed.Shape().Dimensions[1]
 	groups := cfg.Heads / cfg.KVHeads
 	cdt := computeDType(cfg.DType)
-	qg := Reshape(q, b, cfg.KVHeads, groups, cfg.HeadDim) // query head h = kv·groups + g
-	scores := Einsum("bkgd,bktd->bkgt", qg, kc)
+	qg := Reshape(q, b*cfg.KVHeads, groups, cfg.HeadDim) // query head h = kv·groups + g
+	scores := Einsum("ngd,ntd->ngt", qg, kc)
 	scores = MulScalar(ConvertDType(scores, cdt), 1/math.Sqrt(float64(cfg.HeadDim)))
 	bias := Where(allowed, ScalarZero(q.Graph(), cdt), Scalar(q.Graph(), cdt, maskedScore))
+	scores = Reshape(scores, b, cfg.KVHeads, groups, t)
 	probs := ConvertDType(Softmax(Add(scores, Reshape(bias, b, 1, 1, t)), -1), cfg.DType)
-	out := Einsum("bkgt,bktd->bkgd", probs, vc)
+	out := Einsum("ngt,ntd->ngd", Reshape(probs, b*cfg.KVHeads, groups, t), vc)
 	return Reshape(out, b, 1, cfg.Heads*cfg.HeadDim)
 }

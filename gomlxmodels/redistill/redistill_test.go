@@ -12,6 +12,7 @@ import (
 	"github.com/r1lab/r1lab/datasets/splits"
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/rl"
+	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
 
 const rlPrompt = "<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n"
@@ -145,5 +146,37 @@ func TestControl(t *testing.T) {
 	}
 	if _, _, err := Control(t.TempDir(), bset); err == nil || !strings.Contains(err.Error(), "manifest") {
 		t.Errorf("no manifest: %v", err)
+	}
+}
+
+// TestEncodable: a response the model can emit but the tokenizer cannot encode again (a join
+// marker glued "That" to "Emma") is left out, the others kept in order.
+func TestEncodable(t *testing.T) {
+	tok, err := tokenizer.ForTasks("kk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	join, ok := tok.JoinID()
+	that, ok2 := tok.ID(" That")
+	emma, ok3 := tok.ID(" Emma")
+	if !ok || !ok2 || !ok3 {
+		t.Fatalf("test premise: join %v, \" That\" %v, \" Emma\" %v in the vocabulary", ok, ok2, ok3)
+	}
+	glued, err := tok.Decode([]int32{that, join, emma})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.Encode(glued); err == nil {
+		t.Fatalf("test premise: %q encodes", glued)
+	}
+	rows := []dataio.SFTRow{
+		{ID: 1, Prompt: " Emma", Response: " That"},
+		{ID: 2, Prompt: " Emma", Response: glued},
+		{ID: 3, Prompt: glued, Response: " Emma"},
+		{ID: 4, Prompt: " That", Response: " Emma"},
+	}
+	kept, dropped := Encodable(tok, rows)
+	if dropped != 2 || len(kept) != 2 || kept[0].ID != 1 || kept[1].ID != 4 {
+		t.Errorf("kept %+v, dropped %d; want rows 1 and 4, 2 dropped", kept, dropped)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/tokenizer"
 )
 
 // assistantHeader ends a Qwen chat prompt; an RL prompt adds the newline
@@ -29,4 +30,23 @@ func generationPrompt(sftPrompt string) string {
 		return sftPrompt + "\n"
 	}
 	return sftPrompt
+}
+
+// Encodable keeps the rows whose prompt and response tok encodes, in order, and returns how many
+// it dropped. A model's output decodes to text that need not encode again: a join marker
+// followed by a word glues the two ("That" + join + " Emma" decodes as "ThatEmma"), and the
+// vocabulary has no such word. Sets A and B hold a policy's own text, and SFT re-encodes it, so
+// such rows are left out of the set rather than failing the fine-tuning that reads it.
+func Encodable(tok *tokenizer.Tokenizer, rows []dataio.SFTRow) ([]dataio.SFTRow, int) {
+	var kept []dataio.SFTRow
+	for _, r := range rows {
+		if _, err := tok.Encode(r.Prompt); err != nil {
+			continue
+		}
+		if _, err := tok.Encode(r.Response); err != nil {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, len(rows) - len(kept)
 }

@@ -296,3 +296,100 @@ func TestGenerateErrors(t *testing.T) {
 		t.Errorf("greedy without seeds: %v", err)
 	}
 }
+
+// TestCompaction: dropping finished rows from the batch changes no result. One row never meets
+// an EOS id and runs to MaxNewTokens while the others end early, so the batch must shrink to a
+// single row; tokens must be identical and log-probs equal to float rounding against a run that
+// keeps every row to the end.
+func TestCompaction(t *testing.T) {
+	m := testModel(t)
+	prompts := raggedPrompts(8, m.Config.Vocab, 3, 9, 5, 12, 2, 7, 4, 6)
+	seeds := seedsFor(len(prompts), 21)
+	opts := Options{MaxNewTokens: 20, Temperature: 0.6, TopP: 1}
+	free := mustGenerate(t, newSampler(t, m), prompts, seeds, opts)
+
+	// The long row: the one with the fewest distinct tokens. Every other row ends at its earliest
+	// token the long row never emits.
+	long := 0
+	for r := range free {
+		if distinct(free[r].Tokens) < distinct(free[long].Tokens) {
+			long = r
+		}
+	}
+	for r := range free {
+		for _, tok := range free[r].Tokens {
+			if r != long && !slices.Contains(free[long].Tokens, tok) {
+				opts.EOS = append(opts.EOS, tok)
+				break
+			}
+		}
+	}
+
+	var sizes []int
+	compacted := newSampler(t, m)
+	compacted.onLogits = func(_ int, l []float32) { sizes = append(sizes, len(l)/m.Config.Vocab) }
+	got := mustGenerate(t, compacted, prompts, seeds, opts)
+	want := mustGenerate(t, newSampler(t, m).WithCompaction(false), prompts, seeds, opts)
+
+	ended := 0
+	for r := range want {
+		if !slices.Equal(got[r].Tokens, want[r].Tokens) || got[r].Ended != want[r].Ended {
+			t.Fatalf("row %d: compacted %v (ended %v), kept %v (ended %v)", r, got[r].Tokens, got[r].Ended,
+				want[r].Tokens, want[r].Ended)
+		}
+		for i := range want[r].LogProbs {
+			if d := math.Abs(float64(got[r].LogProbs[i] - want[r].LogProbs[i])); d > 1e-5 {
+				t.Errorf("row %d token %d: log-prob %g vs %g", r, i, got[r].LogProbs[i], want[r].LogProbs[i])
+			}
+		}
+		if len(want[r].Tokens) < opts.MaxNewTokens-1 {
+			ended++
+		}
+	}
+	if want[long].Ended || len(want[long].Tokens) != opts.MaxNewTokens || ended != len(prompts)-1 {
+		t.Fatalf("test premise: row %d should run to %d tokens and the others end earlier; lengths %v",
+			long, opts.MaxNewTokens, lengths(want))
+	}
+	// The batch shrinks through powers of two and ends with the long row alone.
+	if sizes[0] != len(prompts) || sizes[len(sizes)-1] != 1 {
+		t.Errorf("batch sizes per step %v: want %d first and 1 last", sizes, len(prompts))
+	}
+	for i := 1; i < len(sizes); i++ {
+		if sizes[i] > sizes[i-1] || sizes[i]&(sizes[i]-1) != 0 {
+			t.Errorf("batch sizes per step %v: not shrinking through powers of two at step %d", sizes, i)
+		}
+	}
+}
+
+func distinct(toks []int32) int {
+	s := slices.Clone(toks)
+	slices.Sort(s)
+	return len(slices.Compact(s))
+}
+
+func lengths(res []Result) []int {
+	out := make([]int, len(res))
+	for i, r := range res {
+		out[i] = len(r.Tokens)
+	}
+	return out
+}
+
+// TestCompactedSize: the batch sizes compaction moves through, on a backend that builds graphs
+// quickly (fine) and on one that compiles every shape.
+func TestCompactedSize(t *testing.T) {
+	for _, c := range []struct {
+		cur, active int
+		fine        bool
+		want        int
+	}{
+		{64, 64, true, 64}, {64, 57, true, 64}, {64, 56, true, 56}, {64, 41, true, 48}, {56, 9, true, 16},
+		{16, 8, true, 8}, {8, 5, true, 8}, {8, 4, true, 4}, {4, 3, true, 4}, {2, 1, true, 1}, {40, 33, true, 40},
+		{64, 33, false, 64}, {64, 32, false, 32}, {64, 9, false, 16}, {32, 3, false, 4}, {2, 1, false, 1},
+		{40, 33, false, 40}, {40, 32, false, 32}, {40, 20, false, 32}, {1, 1, false, 1}, {1, 1, true, 1},
+	} {
+		if got := compactedSize(c.cur, c.active, c.fine); got != c.want {
+			t.Errorf("compactedSize(%d, %d, fine %v) = %d, want %d", c.cur, c.active, c.fine, got, c.want)
+		}
+	}
+}

