@@ -114,6 +114,7 @@ func (u *Updater) buildChunked(b compute.Backend, apply interface {
 	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
 }) error {
 	m, c := u.model, u.config
+	// Set when grads builds its graph; apply is only ever built after grads has run.
 	lossDType := dtypes.Float32
 	var err error
 	u.grads, err = model.NewExec(b, m.Store, func(root *model.Scope, in []*Node) []*Node {
@@ -309,11 +310,7 @@ func (u *Updater) backwardStep(b Batch, tokens, rows float32) ([]float64, error)
 			sum = out[6:]
 			continue
 		}
-		args := make([]any, 0, 2*len(sum))
-		for _, t := range append(sum, out[6:]...) {
-			args = append(args, t)
-		}
-		next, err := u.sum.Call(args...)
+		next, err := u.sum.Call(tensorArgs(append(sum, out[6:]...))...)
 		finalizeAll(sum)
 		finalizeAll(out[6:])
 		if err != nil {
@@ -321,11 +318,7 @@ func (u *Updater) backwardStep(b Batch, tokens, rows float32) ([]float64, error)
 		}
 		sum = next
 	}
-	args := make([]any, len(sum))
-	for i, t := range sum {
-		args[i] = t
-	}
-	out, err := u.apply.Call(args...)
+	out, err := u.apply.Call(tensorArgs(sum)...)
 	finalizeAll(sum)
 	if err != nil {
 		return nil, fmt.Errorf("grpo: update step: %w", err)
@@ -360,6 +353,14 @@ func scalars(ts []*tensors.Tensor) []float64 {
 	out := make([]float64, len(ts))
 	for i, t := range ts {
 		out[i] = optim.ScalarValue(t)
+	}
+	return out
+}
+
+func tensorArgs(ts []*tensors.Tensor) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = t
 	}
 	return out
 }
