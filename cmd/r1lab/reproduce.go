@@ -23,7 +23,7 @@ exact command line is printed and saved in <out>/stages.json):
   rl-control → report (results.parquet, figures/*.png, report.md).
 Presets: quick (≤ 10 minutes on 2 cores: a smoke run of every stage, numbers not
 meaningful) and paper-cpu (the tiny model at the largest scale 2 cores allow:
-about 90 minutes; see report.md for what is scaled down); smoke runs every stage
+86 minutes in the seed-1234 run; see report.md for what is scaled down); smoke runs every stage
 with a micro model in seconds (for tests). An interrupted run
 continues with --resume from its last finished stage (an unfinished stage
 resumes from its latest checkpoint).`

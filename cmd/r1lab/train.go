@@ -117,7 +117,11 @@ func runEval(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, testFile,
 			return sum, err
 		}
 	}
-	fmt.Fprintf(stdout, "greedy evaluation on %s (%d prompts, %.0f new tok/s):\n", testFile, sum.N,
+	how := "greedy evaluation"
+	if c.Temperature > 0 {
+		how = fmt.Sprintf("evaluation at temperature %g, %d sample(s) per prompt, seed %d,", c.Temperature, max(c.Samples, 1), c.Seed)
+	}
+	fmt.Fprintf(stdout, "%s on %s (%d prompts, %.0f new tok/s):\n", how, testFile, sum.Prompts,
 		float64(sum.NewTokens)/sum.Wall.Seconds())
 	sum.Print(stdout)
 	return sum, nil
@@ -164,9 +168,10 @@ func evenlyAcrossLevels(rows []dataio.RLRow, n int) []dataio.RLRow {
 	return out
 }
 
-const evalSummary = `Evaluate a model greedily on a test file (verl RL layout, e.g. data/kk/rl/test.parquet):
+const evalSummary = `Evaluate a model on a test file (verl RL layout, e.g. data/kk/rl/test.parquet):
 accuracy per level, clip ratio and mean length under the paper's reward; every
-response is written to --out.`
+response is written to --out. Greedy by default, as the paper's validation; with
+--temperature and --samples N, N responses per prompt: mean@N accuracy and pass@N.`
 
 func runEvalCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", evalSummary, stderr)
@@ -175,11 +180,19 @@ func runEvalCmd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "eval Parquet file to write (default <model>/../eval/<name from the test path>, e.g. kk_rl_test.parquet)")
 	limit := fs.Int("limit", 0, "evaluate only this many prompts, spread over levels (0: all)")
 	evalCfg := evalFlags(fs)
+	temp := fs.Float64("temperature", 0, "sampling temperature (0: greedy)")
+	samples := fs.Int("samples", 1, "responses per prompt (above 1 needs --temperature > 0): accuracy is then mean@N, plus pass@N")
+	seed := fs.Uint64("seed", 1234, "seed of the sampled responses (response j of the prompt with index i: sample.SeedFor(seed, 0, i, j))")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *modelDir == "" {
 		return usageError{errors.New("--model is required")}
+	}
+	c := evalCfg()
+	c.Temperature, c.Samples, c.Seed = *temp, *samples, *seed
+	if err := c.Validate(); err != nil {
+		return usageError{err}
 	}
 	if *out == "" {
 		*out = filepath.Join(filepath.Dir(filepath.Clean(*modelDir)), "eval", evalFileName(*data))
@@ -192,7 +205,7 @@ func runEvalCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = runEval(b, m, tok, *data, *out, *limit, evalCfg(), stdout, stderr)
+	_, err = runEval(b, m, tok, *data, *out, *limit, c, stdout, stderr)
 	if err == nil {
 		fmt.Fprintf(stdout, "responses: %s\n", *out)
 	}

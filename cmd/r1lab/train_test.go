@@ -82,6 +82,20 @@ func TestPretrainSFTEval(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sftRun, "eval", "kk_rl_test.parquet")); err != nil {
 		t.Errorf("eval file: %v", err)
 	}
+	// Sampled: two responses per prompt, mean@2 and pass@2, both in the file.
+	sampled := filepath.Join(root, "sampled.parquet")
+	out = mustRun("eval", "--model", filepath.Join(sftRun, "model"), "--data", filepath.Join(data, "rl", "test.parquet"),
+		"--max-new", "4", "--eval-batch", "5", "--temperature", "1", "--samples", "2", "--seed", "9", "--out", sampled)
+	if !strings.Contains(out, "temperature 1, 2 sample(s) per prompt, seed 9, on") || !strings.Contains(out, "(6 prompts") ||
+		!strings.Contains(out, "mean@2") || !strings.Contains(out, "pass@2") {
+		t.Errorf("sampled eval output:\n%s", out)
+	}
+	if rows, err := dataio.Read[evaluate.Row](sampled); err != nil || len(rows) != 12 || *rows[0].Sample != 0 || *rows[1].Sample != 1 || rows[1].Index != rows[0].Index {
+		t.Errorf("sampled eval file: %d rows, %v", len(rows), err)
+	}
+	if code, _, errOut := runCLI("eval", "--model", filepath.Join(sftRun, "model"), "--samples", "2"); code != 2 || !strings.Contains(errOut, "temperature") {
+		t.Errorf("two greedy samples per prompt: exit %d, %q", code, errOut)
+	}
 	// Bad input: a missing model directory names the file.
 	if code, _, errOut := runCLI("eval", "--model", filepath.Join(root, "nope")); code != 1 || !strings.Contains(errOut, "nope") {
 		t.Errorf("eval of a missing model: exit %d, %q", code, errOut)

@@ -1,9 +1,11 @@
-// Package evaluate scores a model greedily on a test set, as the paper's
-// validation does (research/paper.md §6.1, §6.3): one greedy response per
-// prompt, the task's reward on the decoded prompt+response (so a response
+// Package evaluate scores a model on a test set. By default it does what the
+// paper's validation does (research/paper.md §6.1, §6.3): one greedy response
+// per prompt, the task's reward on the decoded prompt+response (so a response
 // that never emits end-of-text scores 0), accuracy overall and per level,
-// the clip ratio (responses cut at the length limit) and mean length. Every
-// response is kept for the eval Parquet file.
+// the clip ratio (responses cut at the length limit) and mean length. With a
+// temperature and several samples per prompt (verl's val_kwargs n and
+// temperature) it reports mean@n accuracy and pass@n as well. Every response
+// is kept for the eval Parquet file.
 package evaluate
 
 import (
@@ -25,17 +27,38 @@ type Config struct {
 	// MaxNewTokens caps each response (the paper: 4096 for a 1.5B model).
 	// Default 1024.
 	MaxNewTokens int
-	// BatchSize is the number of prompts decoded together. Default 32.
+	// BatchSize is the number of responses decoded together. Default 32.
 	BatchSize int
 	// Temperature 0 (default) is greedy decoding, the paper's validation.
-	// Above 0, each prompt's seed is sample.SeedFor(Seed, 0, index, 0).
+	// Above 0, sample j of the prompt with dataset index i is drawn with the
+	// seed sample.SeedFor(Seed, 0, i, j).
 	Temperature float64
 	// Seed is used only when Temperature > 0. Default 0.
 	Seed uint64
+	// Samples is the number of responses drawn per prompt (verl's
+	// val_kwargs.n). Above 1 it needs Temperature > 0, and Summary.Accuracy
+	// is then mean@n, the mean over every response, with Summary.PassAtN the
+	// share of prompts answered correctly at least once. A greedy accuracy
+	// moves in steps of 1/prompts; mean@n at the policy's own temperature
+	// shows smaller changes of the policy. Default 1.
+	Samples int
 }
 
 // DefaultConfig returns the defaults documented on Config.
-func DefaultConfig() Config { return Config{MaxNewTokens: 1024, BatchSize: 32} }
+func DefaultConfig() Config { return Config{MaxNewTokens: 1024, BatchSize: 32, Samples: 1} }
+
+// Validate checks c.
+func (c Config) Validate() error {
+	switch {
+	case c.MaxNewTokens < 1 || c.BatchSize < 1:
+		return fmt.Errorf("evaluate: MaxNewTokens %d and BatchSize %d must be ≥ 1", c.MaxNewTokens, c.BatchSize)
+	case c.Samples < 0:
+		return fmt.Errorf("evaluate: Samples %d is negative", c.Samples)
+	case c.Samples > 1 && !(c.Temperature > 0):
+		return fmt.Errorf("evaluate: %d samples per prompt need a temperature above 0 (greedy responses are all the same)", c.Samples)
+	}
+	return nil
+}
 
 // Prompt is one test item.
 type Prompt struct {
@@ -62,7 +85,8 @@ type Row struct {
 	Level       int64   `parquet:"level"`
 	DataSource  string  `parquet:"data_source"`
 	Prompt      string  `parquet:"prompt"`
-	Response    string  `parquet:"response"` // decoded with special tokens (EOS included when emitted)
+	Sample      *int64  `parquet:"sample,optional"` // which of the prompt's Config.Samples responses, from 0; nil in files written before the column existed (greedy)
+	Response    string  `parquet:"response"`        // decoded with special tokens (EOS included when emitted)
 	GroundTruth string  `parquet:"ground_truth"`
 	Reward      float64 `parquet:"reward"`
 	Correct     bool    `parquet:"correctness"`
@@ -73,8 +97,11 @@ type Row struct {
 
 // Summary aggregates rows.
 type Summary struct {
-	N          int
-	Accuracy   float64
+	N          int     // responses
+	Prompts    int     // distinct prompts
+	Samples    int     // the most responses any prompt has (1 for greedy evaluation)
+	Accuracy   float64 // share of correct responses: greedy accuracy, or mean@n
+	PassAtN    float64 // share of prompts with at least one correct response (= Accuracy when Samples is 1)
 	ClipRatio  float64 // share of responses without end-of-text within MaxNewTokens
 	MeanLength float64
 	Levels     []LevelSummary
@@ -86,7 +113,9 @@ type Summary struct {
 type LevelSummary struct {
 	Level      int64
 	N          int
+	Prompts    int
 	Accuracy   float64
+	PassAtN    float64
 	ClipRatio  float64
 	MeanLength float64
 }
@@ -102,12 +131,14 @@ func rewardFor(source string) (reward.Func, error) {
 	return nil, fmt.Errorf("evaluate: no reward for data_source %q (want kk or arith)", source)
 }
 
-// Run generates one response per prompt and scores it. progress, if not
-// nil, receives a line per batch.
+// Run generates c.Samples responses per prompt (one by default) and scores
+// them. Row i·n+j is sample j of prompts[i]. progress, if not nil, receives a
+// line per batch.
 func Run(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, prompts []Prompt, c Config, progress io.Writer) ([]Row, Summary, error) {
-	if c.MaxNewTokens < 1 || c.BatchSize < 1 {
-		return nil, Summary{}, fmt.Errorf("evaluate: MaxNewTokens %d and BatchSize %d must be ≥ 1", c.MaxNewTokens, c.BatchSize)
+	if err := c.Validate(); err != nil {
+		return nil, Summary{}, err
 	}
+	n := max(c.Samples, 1)
 	encoded := make([][]int32, len(prompts))
 	funcs := make([]reward.Func, len(prompts))
 	for i, p := range prompts {
@@ -133,42 +164,43 @@ func Run(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, prompts []Pro
 		EOS: []int32{tok.EndOfTextID(), tok.ImEndID()}, Pad: tok.PadID()}
 
 	// Decode prompts of similar length together: less padding, fewer shapes.
-	order := make([]int, len(prompts))
-	for i := range order {
-		order[i] = i
+	// Response r is sample r%n of prompt r/n; a prompt's samples stay together.
+	order := make([]int, len(prompts)*n)
+	for r := range order {
+		order[r] = r
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return len(encoded[a]) - len(encoded[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return len(encoded[a/n]) - len(encoded[b/n]) })
 
-	rows := make([]Row, len(prompts))
+	rows := make([]Row, len(order))
 	start := time.Now()
 	newTokens := 0
 	for lo := 0; lo < len(order); lo += c.BatchSize {
 		idx := order[lo:min(lo+c.BatchSize, len(order))]
 		batch := make([][]int32, len(idx))
 		seeds := make([]uint64, len(idx))
-		for j, i := range idx {
-			batch[j] = encoded[i]
-			seeds[j] = sample.SeedFor(c.Seed, 0, uint64(prompts[i].Index), 0)
+		for j, r := range idx {
+			batch[j] = encoded[r/n]
+			seeds[j] = sample.SeedFor(c.Seed, 0, uint64(prompts[r/n].Index), uint64(r%n))
 		}
 		results, err := s.Generate(batch, seeds, opts)
 		if err != nil {
 			return nil, Summary{}, fmt.Errorf("evaluate: %w", err)
 		}
-		for j, i := range idx {
-			r, p := results[j], prompts[i]
+		for j, k := range idx {
+			r, p := results[j], prompts[k/n]
 			text := tok.DecodeLossy(r.Tokens)
-			score := funcs[i](p.Text+text, p.GroundTruth)
+			score := funcs[k/n](p.Text+text, p.GroundTruth)
 			var sum float64
 			for _, lp := range r.LogProbs {
 				sum += float64(lp)
 			}
-			rows[i] = Row{Index: p.Index, Level: p.Level, DataSource: p.DataSource, Prompt: p.Text, Response: text,
+			rows[k] = Row{Index: p.Index, Level: p.Level, DataSource: p.DataSource, Prompt: p.Text, Sample: ptr(int64(k % n)), Response: text,
 				GroundTruth: p.GroundTruth, Reward: score.Value, Correct: score.Correct, Ended: r.Ended,
 				Length: int64(len(r.Tokens)), SumLogProb: sum}
 			newTokens += len(r.Tokens)
 		}
 		if progress != nil {
-			fmt.Fprintf(progress, "eval: %d/%d prompts, %.0f new tok/s\n", lo+len(idx), len(prompts),
+			fmt.Fprintf(progress, "eval: %d/%d responses, %.0f new tok/s\n", lo+len(idx), len(order),
 				float64(newTokens)/time.Since(start).Seconds())
 		}
 	}
@@ -177,12 +209,24 @@ func Run(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, prompts []Pro
 	return rows, sum, nil
 }
 
-// Summarize aggregates rows overall and per level (levels ascending).
+func ptr[T any](v T) *T { return &v }
+
+// Summarize aggregates rows overall and per level (levels ascending). Rows
+// with the same data source and index are one prompt's samples.
 func Summarize(rows []Row) Summary {
-	agg := func(rs []Row) (acc, clip, length float64) {
+	type key struct {
+		source string
+		index  int64
+	}
+	agg := func(rs []Row) (acc, pass, clip, length float64, prompts, most int) {
+		solved, seen := map[key]bool{}, map[key]int{}
 		for _, r := range rs {
+			k := key{r.DataSource, r.Index}
+			seen[k]++
+			most = max(most, seen[k])
 			if r.Correct {
 				acc++
+				solved[k] = true
 			}
 			if !r.Ended {
 				clip++
@@ -190,10 +234,10 @@ func Summarize(rows []Row) Summary {
 			length += float64(r.Length)
 		}
 		n := float64(max(1, len(rs)))
-		return acc / n, clip / n, length / n
+		return acc / n, float64(len(solved)) / float64(max(1, len(seen))), clip / n, length / n, len(seen), most
 	}
 	s := Summary{N: len(rows)}
-	s.Accuracy, s.ClipRatio, s.MeanLength = agg(rows)
+	s.Accuracy, s.PassAtN, s.ClipRatio, s.MeanLength, s.Prompts, s.Samples = agg(rows)
 	byLevel := map[int64][]Row{}
 	for _, r := range rows {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
@@ -205,7 +249,7 @@ func Summarize(rows []Row) Summary {
 	slices.Sort(levels)
 	for _, l := range levels {
 		ls := LevelSummary{Level: l, N: len(byLevel[l])}
-		ls.Accuracy, ls.ClipRatio, ls.MeanLength = agg(byLevel[l])
+		ls.Accuracy, ls.PassAtN, ls.ClipRatio, ls.MeanLength, ls.Prompts, _ = agg(byLevel[l])
 		s.Levels = append(s.Levels, ls)
 	}
 	return s
@@ -214,14 +258,22 @@ func Summarize(rows []Row) Summary {
 // Metrics returns the summary under verl's validation metric names:
 // val/test_correctness/<source>, val_level_correctness/<L>_correctness,
 // val_level_clip_ratio/<L>_clip_ratio, val_level_response_length/<L>_response_length,
-// plus val/clip_ratio and val/response_length/mean.
+// plus val/clip_ratio and val/response_length/mean. With several samples per
+// prompt the correctness metrics are mean@n, and val/test_pass@<n>/<source>
+// and val_level_pass@<n>/<L> are added.
 func (s Summary) Metrics(source string) map[string]float64 {
 	m := map[string]float64{
 		"val/test_correctness/" + source: s.Accuracy,
 		"val/clip_ratio":                 s.ClipRatio,
 		"val/response_length/mean":       s.MeanLength,
 	}
+	if s.Samples > 1 {
+		m[fmt.Sprintf("val/test_pass@%d/%s", s.Samples, source)] = s.PassAtN
+	}
 	for _, l := range s.Levels {
+		if s.Samples > 1 {
+			m[fmt.Sprintf("val_level_pass@%d/%d", s.Samples, l.Level)] = l.PassAtN
+		}
 		m[fmt.Sprintf("val_level_correctness/%d_correctness", l.Level)] = l.Accuracy
 		m[fmt.Sprintf("val_level_clip_ratio/%d_clip_ratio", l.Level)] = l.ClipRatio
 		m[fmt.Sprintf("val_level_response_length/%d_response_length", l.Level)] = l.MeanLength
@@ -229,11 +281,21 @@ func (s Summary) Metrics(source string) map[string]float64 {
 	return m
 }
 
-// Print writes a per-level table of s.
+// Print writes a per-level table of s; with several samples per prompt,
+// accuracy is mean@n and a pass@n column is added.
 func (s Summary) Print(w io.Writer) {
-	fmt.Fprintf(w, "%-6s %6s %9s %6s %8s\n", "level", "n", "accuracy", "clip", "length")
-	for _, l := range s.Levels {
-		fmt.Fprintf(w, "%-6d %6d %9.3f %6.3f %8.1f\n", l.Level, l.N, l.Accuracy, l.ClipRatio, l.MeanLength)
+	if s.Samples <= 1 {
+		fmt.Fprintf(w, "%-6s %6s %9s %6s %8s\n", "level", "n", "accuracy", "clip", "length")
+		for _, l := range s.Levels {
+			fmt.Fprintf(w, "%-6d %6d %9.3f %6.3f %8.1f\n", l.Level, l.N, l.Accuracy, l.ClipRatio, l.MeanLength)
+		}
+		fmt.Fprintf(w, "%-6s %6d %9.3f %6.3f %8.1f\n", "all", s.N, s.Accuracy, s.ClipRatio, s.MeanLength)
+		return
 	}
-	fmt.Fprintf(w, "%-6s %6d %9.3f %6.3f %8.1f\n", "all", s.N, s.Accuracy, s.ClipRatio, s.MeanLength)
+	mean, pass := fmt.Sprintf("mean@%d", s.Samples), fmt.Sprintf("pass@%d", s.Samples)
+	fmt.Fprintf(w, "%-6s %7s %9s %9s %9s %6s %8s\n", "level", "prompts", "responses", mean, pass, "clip", "length")
+	for _, l := range s.Levels {
+		fmt.Fprintf(w, "%-6d %7d %9d %9.3f %9.3f %6.3f %8.1f\n", l.Level, l.Prompts, l.N, l.Accuracy, l.PassAtN, l.ClipRatio, l.MeanLength)
+	}
+	fmt.Fprintf(w, "%-6s %7d %9d %9.3f %9.3f %6.3f %8.1f\n", "all", s.Prompts, s.N, s.Accuracy, s.PassAtN, s.ClipRatio, s.MeanLength)
 }

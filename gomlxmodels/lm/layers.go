@@ -90,13 +90,16 @@ func attend(cfg Config, q, k, v, allowed *Node) *Node {
 	groups := cfg.Heads / cfg.KVHeads
 	cdt := computeDType(cfg.DType)
 	qg := Reshape(q, b, sq, cfg.KVHeads, groups, cfg.HeadDim)
-	scores := Einsum("bqkgd,bskd->bkgqs", qg, k) // [B, KV, G, Sq, Sk]
+	// Scores stay in DotGeneral's natural output order [B, KV, Sq, G, Sk]: asking for
+	// [B, KV, G, Sq, Sk] made Einsum transpose the largest tensor of the layer, one
+	// element at a time on the Go backend, even when G is 1 and the move is a no-op.
+	scores := Einsum("bqkgd,bskd->bkqgs", qg, k)
 	scores = MulScalar(ConvertDType(scores, cdt), 1/math.Sqrt(float64(cfg.HeadDim)))
 	sk := k.Shape().Dimensions[1]
 	bias := Where(allowed, ScalarZero(q.Graph(), cdt), Scalar(q.Graph(), cdt, maskedScore))
-	scores = Add(scores, Reshape(bias, b, 1, 1, sq, sk))
+	scores = Add(scores, Reshape(bias, b, 1, sq, 1, sk))
 	probs := ConvertDType(Softmax(scores, -1), cfg.DType)
-	out := Einsum("bkgqs,bskd->bqkgd", probs, v) // [B, Sq, KV, G, HeadDim]
+	out := Einsum("bkqgs,bskd->bqkgd", probs, v) // [B, Sq, KV, G, HeadDim]
 	return Reshape(out, b, sq, cfg.Heads*cfg.HeadDim)
 }
 

@@ -88,6 +88,7 @@ func Train(b compute.Backend, m *lm.Model, train, val []Example, c Config, o Opt
 		total = min(total, c.MaxSteps)
 	}
 	fp := fingerprint(train, val)
+	val = byLength(val) // the loss is a mean over sequences or tokens: order only changes float rounding
 
 	// Compile the step and evaluation graphs.
 	step, err := newStepExec(b, m, c)
@@ -243,6 +244,16 @@ func groupByLength(order []int, train []Example, batch int, seed uint64, epoch i
 		grouped = append(grouped, out[k*batch:(k+1)*batch]...)
 	}
 	return append(grouped, out[full:]...)
+}
+
+// byLength returns a copy of examples sorted by length (stable), so that
+// validation batches hold sequences of similar length: on paper-cpu's
+// long- and short-CoT validation sets (50 each, batches of 8) a pass pads
+// 13% and 18% fewer tokens.
+func byLength(examples []Example) []Example {
+	out := slices.Clone(examples)
+	slices.SortStableFunc(out, func(a, b Example) int { return len(a.Tokens) - len(b.Tokens) })
+	return out
 }
 
 // validate returns the validation loss with the training reduction:

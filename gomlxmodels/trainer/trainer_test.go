@@ -286,3 +286,56 @@ func TestGroupByLength(t *testing.T) {
 		}
 	}
 }
+
+// TestValidationOrder: Train validates on the set sorted by length, which
+// must give the loss of the set in its own order (to float rounding) under
+// both reductions, while padding less.
+func TestValidationOrder(t *testing.T) {
+	val := copyTask(21, 5)
+	for i := range val { // lengths 5..42: batches in file order pad a lot
+		extra := make([]int32, (i*7)%29)
+		for j := range extra {
+			extra[j] = int32(2 + j%8)
+		}
+		val[i].Tokens = append(val[i].Tokens, extra...)
+	}
+	sorted := byLength(val)
+	if !slices.IsSortedFunc(sorted, func(a, b Example) int { return len(a.Tokens) - len(b.Tokens) }) || len(sorted) != len(val) {
+		t.Fatalf("byLength did not sort: %d examples", len(sorted))
+	}
+	if &sorted[0] == &val[0] {
+		t.Fatal("byLength sorted the caller's slice in place")
+	}
+	b := backendtest.Must(t)
+	m := newModel(t, 3)
+	eval, err := newEvalExec(b, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eval.Finalize()
+	c := testTrainConfig()
+	for _, loss := range []Loss{SequenceMean, TokenMean} {
+		c.Loss = loss
+		want, err := validate(eval, val, c, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := validate(eval, sorted, c, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-want) > 1e-6*want {
+			t.Errorf("%v: sorted validation loss %v, file order %v", loss, got, want)
+		}
+	}
+	padded := func(ex []Example) (n int) {
+		for i := 0; i < len(ex); i += c.BatchSize {
+			bt := makeBatch(ex[i:min(i+c.BatchSize, len(ex))], c.LengthBucket, 0)
+			n += len(bt.tokens) * len(bt.tokens[0])
+		}
+		return n
+	}
+	if p, q := padded(sorted), padded(val); p >= q {
+		t.Errorf("sorted validation pads %d tokens, file order %d", p, q)
+	}
+}
