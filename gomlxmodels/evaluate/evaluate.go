@@ -218,7 +218,9 @@ func Summarize(rows []Row) Summary {
 		source string
 		index  int64
 	}
-	agg := func(rs []Row) (acc, pass, clip, length float64, prompts, most int) {
+	// agg returns rs's summary (Level unset) and the most samples of one prompt.
+	agg := func(rs []Row) (l LevelSummary, most int) {
+		var acc, clip, length float64
 		solved, seen := map[key]bool{}, map[key]int{}
 		for _, r := range rs {
 			k := key{r.DataSource, r.Index}
@@ -234,10 +236,12 @@ func Summarize(rows []Row) Summary {
 			length += float64(r.Length)
 		}
 		n := float64(max(1, len(rs)))
-		return acc / n, float64(len(solved)) / float64(max(1, len(seen))), clip / n, length / n, len(seen), most
+		return LevelSummary{N: len(rs), Prompts: len(seen), Accuracy: acc / n, PassAtN: float64(len(solved)) / float64(max(1, len(seen))),
+			ClipRatio: clip / n, MeanLength: length / n}, most
 	}
-	s := Summary{N: len(rows)}
-	s.Accuracy, s.PassAtN, s.ClipRatio, s.MeanLength, s.Prompts, s.Samples = agg(rows)
+	all, most := agg(rows)
+	s := Summary{N: all.N, Prompts: all.Prompts, Samples: most, Accuracy: all.Accuracy, PassAtN: all.PassAtN,
+		ClipRatio: all.ClipRatio, MeanLength: all.MeanLength}
 	byLevel := map[int64][]Row{}
 	for _, r := range rows {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
@@ -248,8 +252,8 @@ func Summarize(rows []Row) Summary {
 	}
 	slices.Sort(levels)
 	for _, l := range levels {
-		ls := LevelSummary{Level: l, N: len(byLevel[l])}
-		ls.Accuracy, ls.PassAtN, ls.ClipRatio, ls.MeanLength, ls.Prompts, _ = agg(byLevel[l])
+		ls, _ := agg(byLevel[l])
+		ls.Level = l
 		s.Levels = append(s.Levels, ls)
 	}
 	return s
