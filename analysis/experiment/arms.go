@@ -41,6 +41,11 @@ type ArmResult struct {
 	Levels map[int64][]float64 // the same per level (number of people), at Steps
 	Length []float64           // mean greedy response length at Steps (val/response_length/mean)
 	Clip   []float64           // share of greedy responses cut at the token limit at Steps (val/clip_ratio)
+	// Parts breaks the greedy responses at Steps down into naming the
+	// puzzle's people and getting their roles right (K&K only; see Parts):
+	// Parts[i] holds all levels first, then each level. Nil for another task;
+	// an entry is nil when that validation's responses were not kept.
+	Parts [][]Parts
 
 	TrainSteps []int64   // every RL step trained (without the step-0 validation row)
 	TrainScore []float64 // mean rollout reward per step (critic/score/mean)

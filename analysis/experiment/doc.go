@@ -6,9 +6,11 @@
 //     wall time, and why it was skipped, if it was);
 //   - each RL arm's run, through [Experiment.Arms]: runs/<arm>/metrics.parquet
 //     (verl's metric names, see gomlxmodels/runlog), its config.json and its
-//     cold start's, and the greedy validation responses of its first
-//     validation (eval/step_NNNNN.parquet) for the prompts per level; an arm
-//     that did not run says why in [ArmResult.Skipped];
+//     cold start's, and its greedy validation responses
+//     (eval/step_NNNNN.parquet): the prompts per level, and for K&K what
+//     the answers get right ([Parts]: naming the puzzle's people, then their
+//     roles, against guessing); an arm that did not run says why in
+//     [ArmResult.Skipped];
 //   - results.parquet, the report's long table of validation metrics
 //     ([ResultRow]: arm, cold_start, step, level, metric, value), written with
 //     [WriteResults] and read back with [ReadResults];

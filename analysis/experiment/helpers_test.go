@@ -2,12 +2,15 @@ package experiment
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/datasets/reward"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
 )
 
@@ -82,10 +85,40 @@ func writeMetrics(t *testing.T, dir, run string, steps []map[string]float64) {
 
 // evalRow is a validation response (a few columns of gomlxmodels/evaluate.Row).
 type evalRow struct {
-	Index   int64  `parquet:"index"`
-	Level   int64  `parquet:"level"`
-	Prompt  string `parquet:"prompt"`
-	Correct bool   `parquet:"correctness"`
+	Index       int64  `parquet:"index"`
+	Level       int64  `parquet:"level"`
+	DataSource  string `parquet:"data_source"`
+	Prompt      string `parquet:"prompt"`
+	Response    string `parquet:"response"`
+	GroundTruth string `parquet:"ground_truth"`
+	Correct     bool   `parquet:"correctness"`
+	Ended       bool   `parquet:"ended"`
+}
+
+// kkRow is a K&K validation response on a puzzle whose people are all
+// knights: it boxes the clauses given (name and role, in order) and, when
+// ended, the end-of-text marker. Its correctness is the reward's.
+func kkRow(index int64, people int, ended bool, clauses ...string) evalRow {
+	truth := make([]string, people)
+	for i := range truth {
+		truth[i] = fmt.Sprintf("P%d is a knight", i)
+	}
+	r := evalRow{Index: index, Level: int64(people), DataSource: "kk", Prompt: "p", Ended: ended,
+		GroundTruth: strings.Join(truth, ", ")}
+	if len(clauses) > 0 {
+		r.Response = `So \boxed{` + strings.Join(clauses, ", ") + "}."
+	}
+	if ended {
+		r.Response += reward.EndOfText
+	}
+	r.Correct = reward.KK(r.Response, r.GroundTruth).Correct
+	return r
+}
+
+// answer is r as the answer breakdown reads it.
+func (r evalRow) answer() Answer {
+	return Answer{Index: r.Index, Level: r.Level, DataSource: r.DataSource, Response: r.Response,
+		GroundTruth: r.GroundTruth, Correct: r.Correct, Ended: r.Ended}
 }
 
 // val is the validation metrics of a step: accuracy, length, clip ratio and per-level accuracy.
@@ -131,13 +164,17 @@ func fixture(t *testing.T) string {
 		merge(train(0.375, 80), val(0.5, 70, 0.25, map[int]float64{3: 2.0 / 3})),
 	})
 	writeConfig(t, dir, "rl-base", rlConfigJSON(10, 8))
-	var evalRows []evalRow
-	for i := range 8 {
-		level := int64(4)
-		if i < 3 {
-			level = 3
-		}
-		evalRows = append(evalRows, evalRow{Index: int64(i), Level: level, Prompt: "p", Correct: i%4 == 0})
+	// Its step-0 responses: 3 on 3 people, 5 on 4; right at indices 0 and 4
+	// (see TestArmParts for their breakdown).
+	evalRows := []evalRow{
+		kkRow(0, 3, true, "P0 is a knight", "P1 is a knight", "P2 is a knight"),
+		kkRow(1, 3, true, "P2 is a knave", "P0 is a knight", "P1 is a knave"),
+		kkRow(2, 3, true),
+		kkRow(3, 4, true, "P0 is a knight", "P1 is a knave", "P2 is a knight", "P3 is a knave"),
+		kkRow(4, 4, true, "P0 is a knight", "P1 is a knight", "P2 is a knight", "P3 is a knight"),
+		kkRow(5, 4, false, "P0 is a knight", "P1 is a knight", "P2 is a knight", "P3 is a knight"),
+		kkRow(6, 4, true, "P0 is a knight", "Zoey is a knight", "P2 is a knight", "P3 is a knight"),
+		kkRow(7, 4, true, "P0 is a knight", "P1 is a knight", "P2 is a knight"),
 	}
 	if err := dataio.Write(filepath.Join(dir, "runs", "rl-base", "eval", "step_00000.parquet"), evalRows); err != nil {
 		t.Fatal(err)

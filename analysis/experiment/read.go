@@ -96,12 +96,29 @@ func (e *Experiment) readArm(arm Arm) (ArmResult, error) {
 		return a, nil
 	}
 	// Every validation uses the same prompts: count the first one's per level.
-	rows, err := dataio.Read[evalLevel](filepath.Join(runDir, "eval", fmt.Sprintf("step_%05d.parquet", a.Steps[0])))
+	rows, err := dataio.Read[evalLevel](evalFile(runDir, a.Steps[0]))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return a, fmt.Errorf("experiment: %w", err)
 	}
 	for _, r := range rows {
 		a.LevelN[r.Level]++
 	}
+	if e.Task == "kk" {
+		a.Parts = make([][]Parts, len(a.Steps))
+		for i, s := range a.Steps {
+			a.Parts[i], err = ReadParts(evalFile(runDir, s))
+			if errors.Is(err, fs.ErrNotExist) {
+				err = nil // a run that kept no responses
+			}
+			if err != nil {
+				return a, err
+			}
+		}
+	}
 	return a, nil
+}
+
+// evalFile is the validation responses of an RL run at a step.
+func evalFile(runDir string, step int64) string {
+	return filepath.Join(runDir, "eval", fmt.Sprintf("step_%05d.parquet", step))
 }

@@ -18,13 +18,15 @@ type ResultRow struct {
 	ColdStart string  `parquet:"cold_start"` // the model it started from, e.g. "sft-long"
 	Step      int64   `parquet:"step"`       // RL step (0: before RL)
 	Level     int64   `parquet:"level"`      // 0 for all levels
-	Metric    string  `parquet:"metric"`     // correctness, clip_ratio or response_length
+	Metric    string  `parquet:"metric"`     // correctness, clip_ratio, response_length, or (K&K) named and role_accuracy (see Parts)
 	Value     float64 `parquet:"value"`
 }
 
 // ResultRows returns the arm's rows of results.parquet: at each validation
 // step its accuracy, clip ratio and response length over all levels, then
-// its accuracy per level (levels in order). Missing values have no row; an
+// its accuracy per level (levels in order), then for K&K the share of
+// answers naming the puzzle's people and their role accuracy (Parts), all
+// levels first. Missing values have no row; an
 // arm that did not run has none.
 func (a ArmResult) ResultRows() []ResultRow {
 	var rows []ResultRow
@@ -40,6 +42,12 @@ func (a ArmResult) ResultRows() []ResultRow {
 		add(s, 0, "response_length", a.Length[i])
 		for _, l := range levels {
 			add(s, l, "correctness", a.Levels[l][i])
+		}
+		if i < len(a.Parts) {
+			for _, p := range a.Parts[i] {
+				add(s, p.Level, "named", p.NamedRate())
+				add(s, p.Level, "role_accuracy", p.RoleAccuracy())
+			}
 		}
 	}
 	return rows

@@ -39,10 +39,16 @@ func TestResultRows(t *testing.T) {
 		r("rl-base", "base", 0, 0, "response_length", 100),
 		r("rl-base", "base", 0, 3, "correctness", 1.0/3),
 		r("rl-base", "base", 0, 4, "correctness", 0.2),
+		r("rl-base", "base", 0, 0, "named", 0.5), // fixtureParts
+		r("rl-base", "base", 0, 0, "role_accuracy", 10.0/14),
+		r("rl-base", "base", 0, 3, "named", 2.0/3),
+		r("rl-base", "base", 0, 3, "role_accuracy", 4.0/6),
+		r("rl-base", "base", 0, 4, "named", 2.0/5),
+		r("rl-base", "base", 0, 4, "role_accuracy", 6.0/8),
 		r("rl-base", "base", 2, 0, "correctness", 0.5),
 		r("rl-base", "base", 2, 0, "clip_ratio", 0.25),
 		r("rl-base", "base", 2, 0, "response_length", 70),
-		r("rl-base", "base", 2, 3, "correctness", 2.0/3), // level 4 was not measured at step 2: no row
+		r("rl-base", "base", 2, 3, "correctness", 2.0/3), // level 4 was not measured at step 2, nor were responses kept: no row
 	}
 	if len(rows) != len(want)+3*5 {
 		t.Fatalf("%d rows, want %d (rl-base, then rl-short's 3 steps × 5)", len(rows), len(want)+15)

@@ -74,6 +74,30 @@ func levelTable(arms []experiment.ArmResult) string {
 	return b.String()
 }
 
+// partsTable breaks each K&K arm's greedy answers down, before RL and at its
+// last validation with kept responses, into naming the puzzle's people and
+// getting their roles right (experiment.Parts); "" when no arm has responses
+// to break down.
+func partsTable(arms []experiment.ArmResult) string {
+	var b strings.Builder
+	for _, a := range arms {
+		for _, i := range a.PartsBeforeAfter() {
+			all := a.Parts[i][0]
+			var levels []string
+			for _, p := range a.Parts[i][1:] {
+				levels = append(levels, fmt.Sprintf("%d: %s / %s", p.Level, pct(p.NamedRate()), pct(p.RoleAccuracy())))
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s (%d of %d) | %s | %s | %s | %s |\n", a.Label, a.Steps[i], pct(all.NamedRate()), all.Named, all.N,
+				pct(all.RoleAccuracy()), pct(all.CorrectGivenNamed()), pct(all.ChanceGivenNamed()), strings.Join(levels, " · "))
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "| arm | step | answers naming the puzzle's people | roles right in them (guessing: 50) | right when named | by guessing roles | per level: named / roles right |\n" +
+		"|---|---:|---:|---:|---:|---:|---|\n" + b.String()
+}
+
 // efficiencyTable is the paper's efficiency comparison: what each arm spent
 // (SFT samples, RL rollouts, wall time) for the accuracy it reached.
 func efficiencyTable(arms []experiment.ArmResult) string {
@@ -97,6 +121,13 @@ func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs 
 		"(the same prompts for every arm), as verl's `val/test_correctness`. Step 0 is the cold-start model before RL.\n\n")
 	b.WriteString("## Accuracy vs RL step\n\n" + accuracyTable(arms) + "\n")
 	b.WriteString("## Per level, before and after RL\n\n" + levelTable(arms) + "\n")
+	if t := partsTable(arms); t != "" {
+		b.WriteString("## What the answers get right\n\n" +
+			"A K&K answer is right when its box names the puzzle's people (copied from the prompt) and gives each the right role " +
+			"(the reasoning). A model that names them and guesses the roles is right 2^-n of the time on n people " +
+			"(\"by guessing roles\"); only accuracy beyond that, or role accuracy above 50%, is reasoning. " +
+			"Percent of the greedy validation answers; a box counts as naming the people only in an answer that ended.\n\n" + t + "\n")
+	}
 	b.WriteString("## Efficiency\n\n" + efficiencyTable(arms) + "\n")
 	if len(figs) > 0 {
 		b.WriteString("## Figures\n\n")

@@ -89,7 +89,8 @@ func TestReproduce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"| base (no SFT) |", "| long-CoT SFT |", "## Efficiency", "skipped: redistill: the a set"} {
+	for _, want := range []string{"| base (no SFT) |", "| long-CoT SFT |", "## Efficiency", "skipped: redistill: the a set",
+		"## What the answers get right", "| long-CoT SFT | 3 |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/gomlx/compute"
+	"github.com/r1lab/r1lab/analysis/experiment"
 	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/checkpoint"
@@ -124,7 +126,49 @@ func runEval(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, testFile,
 	fmt.Fprintf(stdout, "%s on %s (%d prompts, %.0f new tok/s):\n", how, testFile, sum.Prompts,
 		float64(sum.NewTokens)/sum.Wall.Seconds())
 	sum.Print(stdout)
+	if err := printParts(stdout, scored); err != nil {
+		return sum, err
+	}
 	return sum, nil
+}
+
+// printParts prints how K&K answers split into naming the puzzle's people
+// and getting their roles right (experiment.Parts); nothing for other tasks.
+func printParts(w io.Writer, scored []evaluate.Row) error {
+	answers := make([]experiment.Answer, len(scored))
+	for i, r := range scored {
+		if r.DataSource != "kk" {
+			return nil
+		}
+		answers[i] = experiment.Answer{Index: r.Index, Level: r.Level, DataSource: r.DataSource, Response: r.Response,
+			GroundTruth: r.GroundTruth, Correct: r.Correct, Ended: r.Ended}
+	}
+	parts, err := experiment.SummarizeParts(answers)
+	if err != nil {
+		return err
+	}
+	pc := func(v float64) string { // a percentage, "–" when undefined
+		if math.IsNaN(v) {
+			return "–"
+		}
+		return pct(v) + "%"
+	}
+	all := parts[0]
+	fmt.Fprintf(w, "answers naming the puzzle's people: %s (%d of %d); roles right in them: %s (guessing: 50%%); right when named: %s (by guessing roles: %s)\n",
+		pc(all.NamedRate()), all.Named, all.N, pc(all.RoleAccuracy()), pc(all.CorrectGivenNamed()), pc(all.ChanceGivenNamed()))
+	if all.Named > 0 {
+		roles, beyond, err := experiment.PartsCI(answers, 10000, 1234)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  95%% bootstrap over prompts: roles right [%.1f, %.1f]%%; right when named minus guessing %+.1f [%+.1f, %+.1f] points\n",
+			100*roles.Lo, 100*roles.Hi, 100*beyond.Estimate, 100*beyond.Lo, 100*beyond.Hi)
+	}
+	for _, p := range parts[1:] {
+		fmt.Fprintf(w, "  level %d: named %s, roles right %s, right when named %s (guessing %s)\n",
+			p.Level, pc(p.NamedRate()), pc(p.RoleAccuracy()), pc(p.CorrectGivenNamed()), pc(p.ChanceGivenNamed()))
+	}
+	return nil
 }
 
 // evalFileName names the eval file of a test file after the last three

@@ -76,7 +76,8 @@ func TestPretrainSFTEval(t *testing.T) {
 
 	out = mustRun("eval", "--model", filepath.Join(sftRun, "model"), "--data", filepath.Join(data, "rl", "test.parquet"),
 		"--max-new", "4", "--eval-batch", "3")
-	if !strings.Contains(out, "(6 prompts") {
+	if !strings.Contains(out, "(6 prompts") || !strings.Contains(out, "answers naming the puzzle's people: ") ||
+		!strings.Contains(out, "level 4: named 0.0%, roles right –") {
 		t.Errorf("eval output:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Join(sftRun, "eval", "kk_rl_test.parquet")); err != nil {

@@ -1,0 +1,189 @@
+package experiment
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/r1lab/r1lab/analysis/stats"
+	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/datasets/reward"
+)
+
+// Answer is what the answer breakdown needs of one response: the columns of
+// an eval file (gomlxmodels/evaluate.Row) of the same names.
+type Answer struct {
+	Index       int64  `parquet:"index"` // the prompt's row in the test file: with DataSource and Level, which prompt it answers
+	Level       int64  `parquet:"level"`
+	DataSource  string `parquet:"data_source"`
+	Response    string `parquet:"response"`
+	GroundTruth string `parquet:"ground_truth"`
+	Correct     bool   `parquet:"correctness"`
+	Ended       bool   `parquet:"ended"`
+}
+
+// Parts splits the K&K accuracy of a set of responses into the two skills
+// it multiplies: naming the puzzle's people in the box (copying from the
+// prompt) and giving each the right role (the reasoning). A model that
+// names the people and guesses each role is right Chance/Named of the time
+// when it names them (2^-n on n people); only accuracy beyond that is
+// reasoning. See reward.KKAnswerParts for what counts as naming.
+type Parts struct {
+	Level      int64   // the number of people; 0 for all levels together
+	N          int     // responses
+	Correct    int     // responses the reward scored correct
+	Named      int     // responses that ended and whose box names exactly the puzzle's people, each once
+	People     int     // people in the Named responses, summed
+	RolesRight int     // of those people, the ones given their true role
+	Chance     float64 // expected correct responses if the Named ones guessed every role: Σ 2^-people
+}
+
+// NamedRate is the share of responses that name the puzzle's people (NaN without responses).
+func (p Parts) NamedRate() float64 { return ratio(float64(p.Named), p.N) }
+
+// RoleAccuracy is the share of right roles in the responses that name the
+// people: 0.5 is guessing (NaN when none does).
+func (p Parts) RoleAccuracy() float64 { return ratio(float64(p.RolesRight), p.People) }
+
+// CorrectGivenNamed is the accuracy of the responses that name the people (NaN when none does).
+func (p Parts) CorrectGivenNamed() float64 { return ratio(float64(p.Correct), p.Named) }
+
+// ChanceGivenNamed is what CorrectGivenNamed would be by guessing roles (NaN when no response names the people).
+func (p Parts) ChanceGivenNamed() float64 { return ratio(p.Chance, p.Named) }
+
+func ratio(a float64, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return a / float64(n)
+}
+
+// SummarizeParts breaks K&K responses down (see Parts): all levels first,
+// then each level in order. Only K&K rows can be broken down, and the parts
+// must agree with the stored correctness (a correct response names the
+// people with every role right); anything else is an error naming the row.
+func SummarizeParts(answers []Answer) ([]Parts, error) {
+	byLevel := map[int64]*Parts{}
+	all := Parts{}
+	for i, a := range answers {
+		if a.DataSource != "kk" {
+			return nil, fmt.Errorf("experiment: row %d: data_source %q: answer parts are defined for K&K only", i, a.DataSource)
+		}
+		kp := reward.KKAnswerParts(a.Response, a.GroundTruth)
+		named := a.Ended && kp.Named
+		if a.Correct != (named && kp.RolesRight == kp.People) {
+			return nil, fmt.Errorf("experiment: row %d (level %d): correctness %v disagrees with its box (named %v, %d of %d roles right, ended %v)",
+				i, a.Level, a.Correct, kp.Named, kp.RolesRight, kp.People, a.Ended)
+		}
+		p := byLevel[a.Level]
+		if p == nil {
+			p = &Parts{Level: a.Level}
+			byLevel[a.Level] = p
+		}
+		for _, q := range []*Parts{p, &all} {
+			q.N++
+			if a.Correct {
+				q.Correct++
+			}
+			if named {
+				q.Named++
+				q.People += kp.People
+				q.RolesRight += kp.RolesRight
+				q.Chance += math.Ldexp(1, -kp.People)
+			}
+		}
+	}
+	out := []Parts{all}
+	for _, l := range slices.Sorted(maps.Keys(byLevel)) {
+		out = append(out, *byLevel[l])
+	}
+	return out, nil
+}
+
+// ReadParts reads an eval file (a validation's or `r1lab eval`'s responses) and breaks it down.
+func ReadParts(path string) ([]Parts, error) {
+	answers, err := dataio.Read[Answer](path)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	parts, err := SummarizeParts(answers)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return parts, nil
+}
+
+// PartsBeforeAfter returns the indices into a.Steps (and a.Parts) of the
+// first and the last validations whose responses were kept: usually step 0,
+// before RL, and the arm's last. It returns one index when only one
+// validation has responses and none when none has.
+func (a ArmResult) PartsBeforeAfter() []int {
+	var idx []int
+	for i, p := range a.Parts {
+		switch {
+		case p == nil:
+		case len(idx) < 2:
+			idx = append(idx, i)
+		default:
+			idx[1] = i
+		}
+	}
+	return idx
+}
+
+// PartsCI gives 95% intervals for two numbers of Parts over all levels: the
+// role accuracy of the answers that name the puzzle's people, and their
+// accuracy beyond guessing the roles (correct minus 2^-n per such answer, over
+// the answers; 0 is guessing). Both come from a bootstrap over prompts: the
+// responses to one prompt (several when sampled) are resampled together, as
+// their roles are not independent. It is an error when no answer names the
+// people, or the answers cannot be broken down (see SummarizeParts).
+func PartsCI(answers []Answer, resamples int, seed uint64) (roles, beyondGuessing stats.Interval, err error) {
+	all, err := SummarizeParts(answers)
+	if err != nil {
+		return roles, beyondGuessing, err
+	}
+	if all[0].Named == 0 {
+		return roles, beyondGuessing, fmt.Errorf("experiment: no answer of %d names the puzzle's people", len(answers))
+	}
+	type prompt struct {
+		source       string
+		level, index int64
+	}
+	type sums struct{ rolesRight, people, beyond, named float64 }
+	byPrompt := map[prompt]*sums{}
+	var order []prompt
+	for _, a := range answers {
+		k := prompt{a.DataSource, a.Level, a.Index}
+		s := byPrompt[k]
+		if s == nil {
+			s = &sums{}
+			byPrompt[k] = s
+			order = append(order, k)
+		}
+		kp := reward.KKAnswerParts(a.Response, a.GroundTruth)
+		if !a.Ended || !kp.Named {
+			continue
+		}
+		s.rolesRight += float64(kp.RolesRight)
+		s.people += float64(kp.People)
+		s.named++
+		s.beyond -= math.Ldexp(1, -kp.People)
+		if a.Correct {
+			s.beyond++
+		}
+	}
+	var rr, people, beyond, named []float64
+	for _, k := range order {
+		s := byPrompt[k]
+		rr, people = append(rr, s.rolesRight), append(people, s.people)
+		beyond, named = append(beyond, s.beyond), append(named, s.named)
+	}
+	ratio := func(x, y []float64) float64 { return stats.Mean(x) / stats.Mean(y) } // Σx / Σy; NaN in a resample without named answers
+	if roles, err = stats.PairedBootstrap(rr, people, ratio, resamples, seed, 0.95); err != nil {
+		return roles, beyondGuessing, err
+	}
+	beyondGuessing, err = stats.PairedBootstrap(beyond, named, ratio, resamples, seed, 0.95)
+	return roles, beyondGuessing, err
+}

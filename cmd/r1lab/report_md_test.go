@@ -1,0 +1,39 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/r1lab/r1lab/analysis/experiment"
+)
+
+// TestPartsTable checks the answer breakdown's rows: the first and last
+// validations with kept responses, percentages, counts and levels.
+func TestPartsTable(t *testing.T) {
+	p := func(level int64, n, correct, named, people, roles int, chance float64) experiment.Parts {
+		return experiment.Parts{Level: level, N: n, Correct: correct, Named: named, People: people, RolesRight: roles, Chance: chance}
+	}
+	arms := []experiment.ArmResult{
+		{Arm: experiment.RLArms[1], Steps: []int64{0, 5, 10}, Parts: [][]experiment.Parts{
+			{p(0, 4, 1, 2, 5, 3, 0.375), p(2, 2, 1, 1, 2, 2, 0.25), p(3, 2, 0, 1, 3, 1, 0.125)},
+			{p(0, 4, 0, 0, 0, 0, 0)},
+			nil, // responses not kept: the last row is step 5's
+		}},
+		{Arm: experiment.RLArms[0], Steps: []int64{0}}, // another task, or no responses: no row
+	}
+	got := partsTable(arms)
+	for _, want := range []string{
+		"| short-CoT SFT | 0 | 50.0 (2 of 4) | 60.0 | 50.0 | 18.8 | 2: 50.0 / 100.0 · 3: 50.0 / 33.3 |",
+		"| short-CoT SFT | 5 | 0.0 (0 of 4) | – | – | – |  |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("partsTable lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "\n") != 4 || strings.Contains(got, "base (no SFT)") {
+		t.Errorf("partsTable: want a header, a rule and 2 rows:\n%s", got)
+	}
+	if partsTable(arms[1:]) != "" {
+		t.Error("partsTable without responses is not empty")
+	}
+}
