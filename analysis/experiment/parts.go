@@ -67,38 +67,52 @@ func SummarizeParts(answers []Answer) ([]Parts, error) {
 	byLevel := map[int64]*Parts{}
 	all := Parts{}
 	for i, a := range answers {
-		if a.DataSource != "kk" {
-			return nil, fmt.Errorf("experiment: row %d: data_source %q: answer parts are defined for K&K only", i, a.DataSource)
-		}
-		kp := reward.KKAnswerParts(a.Response, a.GroundTruth)
-		named := a.Ended && kp.Named
-		if a.Correct != (named && kp.RolesRight == kp.People) {
-			return nil, fmt.Errorf("experiment: row %d (level %d): correctness %v disagrees with its box (named %v, %d of %d roles right, ended %v)",
-				i, a.Level, a.Correct, kp.Named, kp.RolesRight, kp.People, a.Ended)
+		kp, err := answerParts(i, a)
+		if err != nil {
+			return nil, err
 		}
 		p := byLevel[a.Level]
 		if p == nil {
 			p = &Parts{Level: a.Level}
 			byLevel[a.Level] = p
 		}
-		for _, q := range []*Parts{p, &all} {
-			q.N++
-			if a.Correct {
-				q.Correct++
-			}
-			if named {
-				q.Named++
-				q.People += kp.People
-				q.RolesRight += kp.RolesRight
-				q.Chance += math.Ldexp(1, -kp.People)
-			}
-		}
+		p.add(a, kp)
+		all.add(a, kp)
 	}
 	out := []Parts{all}
 	for _, l := range slices.Sorted(maps.Keys(byLevel)) {
 		out = append(out, *byLevel[l])
 	}
 	return out, nil
+}
+
+// answerParts parses answer i (see SummarizeParts for what is checked);
+// Named is set only for an answer that ended.
+func answerParts(i int, a Answer) (reward.KKParts, error) {
+	if a.DataSource != "kk" {
+		return reward.KKParts{}, fmt.Errorf("experiment: row %d: data_source %q: answer parts are defined for K&K only", i, a.DataSource)
+	}
+	kp := reward.KKAnswerParts(a.Response, a.GroundTruth)
+	if a.Correct != (a.Ended && kp.Named && kp.RolesRight == kp.People) {
+		return kp, fmt.Errorf("experiment: row %d (level %d): correctness %v disagrees with its box (named %v, %d of %d roles right, ended %v)",
+			i, a.Level, a.Correct, kp.Named, kp.RolesRight, kp.People, a.Ended)
+	}
+	kp.Named = kp.Named && a.Ended
+	return kp, nil
+}
+
+// add counts one answer, parsed by answerParts, into p.
+func (p *Parts) add(a Answer, kp reward.KKParts) {
+	p.N++
+	if a.Correct {
+		p.Correct++
+	}
+	if kp.Named {
+		p.Named++
+		p.People += kp.People
+		p.RolesRight += kp.RolesRight
+		p.Chance += math.Ldexp(1, -kp.People)
+	}
 }
 
 // ReadParts reads an eval file (a validation's or `r1lab eval`'s responses) and breaks it down.
@@ -140,50 +154,44 @@ func (a ArmResult) PartsBeforeAfter() []int {
 // their roles are not independent. It is an error when no answer names the
 // people, or the answers cannot be broken down (see SummarizeParts).
 func PartsCI(answers []Answer, resamples int, seed uint64) (roles, beyondGuessing stats.Interval, err error) {
-	all, err := SummarizeParts(answers)
-	if err != nil {
-		return roles, beyondGuessing, err
-	}
-	if all[0].Named == 0 {
-		return roles, beyondGuessing, fmt.Errorf("experiment: no answer of %d names the puzzle's people", len(answers))
-	}
 	type prompt struct {
 		source       string
 		level, index int64
 	}
-	type sums struct{ rolesRight, people, beyond, named float64 }
-	byPrompt := map[prompt]*sums{}
+	byPrompt := map[prompt]*Parts{}
 	var order []prompt
-	for _, a := range answers {
+	named := 0
+	for i, a := range answers {
+		kp, err := answerParts(i, a)
+		if err != nil {
+			return roles, beyondGuessing, err
+		}
 		k := prompt{a.DataSource, a.Level, a.Index}
-		s := byPrompt[k]
-		if s == nil {
-			s = &sums{}
-			byPrompt[k] = s
+		if byPrompt[k] == nil {
+			byPrompt[k] = &Parts{Level: a.Level}
 			order = append(order, k)
 		}
-		kp := reward.KKAnswerParts(a.Response, a.GroundTruth)
-		if !a.Ended || !kp.Named {
-			continue
-		}
-		s.rolesRight += float64(kp.RolesRight)
-		s.people += float64(kp.People)
-		s.named++
-		s.beyond -= math.Ldexp(1, -kp.People)
-		if a.Correct {
-			s.beyond++
+		byPrompt[k].add(a, kp)
+		if kp.Named {
+			named++
 		}
 	}
-	var rr, people, beyond, named []float64
+	if named == 0 {
+		return roles, beyondGuessing, fmt.Errorf("experiment: no answer of %d names the puzzle's people", len(answers))
+	}
+	// Per prompt: roles right over people named, and correct minus chance
+	// over named answers; an answer that does not name the people adds 0 to
+	// both (it is never correct).
+	var rr, people, beyond, n []float64
 	for _, k := range order {
-		s := byPrompt[k]
-		rr, people = append(rr, s.rolesRight), append(people, s.people)
-		beyond, named = append(beyond, s.beyond), append(named, s.named)
+		p := byPrompt[k]
+		rr, people = append(rr, float64(p.RolesRight)), append(people, float64(p.People))
+		beyond, n = append(beyond, float64(p.Correct)-p.Chance), append(n, float64(p.Named))
 	}
 	ratio := func(x, y []float64) float64 { return stats.Mean(x) / stats.Mean(y) } // Σx / Σy; NaN in a resample without named answers
 	if roles, err = stats.PairedBootstrap(rr, people, ratio, resamples, seed, 0.95); err != nil {
 		return roles, beyondGuessing, err
 	}
-	beyondGuessing, err = stats.PairedBootstrap(beyond, named, ratio, resamples, seed, 0.95)
+	beyondGuessing, err = stats.PairedBootstrap(beyond, n, ratio, resamples, seed, 0.95)
 	return roles, beyondGuessing, err
 }
