@@ -89,10 +89,12 @@ func ReadEval(runDir string) ([]Sample, error) {
 }
 
 // ReadEvalFile reads one evaluation file (evaluate.Row rows) as samples of
-// the given step (-1: unknown). Eval files have one greedy response per
-// prompt: Sample is 0, Truncated is !Ended, HasLogProb is true (with
-// SumSampleLogProb equal to SumLogProb: greedy decoding has no temperature)
-// and there is no advantage.
+// the given step (-1: unknown). An eval file has one greedy response per
+// prompt, or several sampled ones (`r1lab eval --samples`, `r1lab rl
+// --val-samples`): Sample is the row's sample column (0 in files written
+// before it existed), Truncated is !Ended, HasLogProb is true (with
+// SumSampleLogProb from its column; in older files, all greedy, equal to
+// SumLogProb, as greedy decoding has no temperature) and there is no advantage.
 func ReadEvalFile(path string, step int64) ([]Sample, error) {
 	rows, err := dataio.Read[evaluate.Row](path)
 	if err != nil {
@@ -100,9 +102,16 @@ func ReadEvalFile(path string, step int64) ([]Sample, error) {
 	}
 	out := make([]Sample, len(rows))
 	for i, r := range rows {
-		out[i] = Sample{Source: path, Pos: int64(i), Eval: true, Step: step, Index: r.Index, Sample: 0, Level: r.Level,
+		sample, sampleLP := int64(0), r.SumLogProb
+		if r.Sample != nil {
+			sample = *r.Sample
+		}
+		if r.SumSampleLogProb != nil {
+			sampleLP = *r.SumSampleLogProb
+		}
+		out[i] = Sample{Source: path, Pos: int64(i), Eval: true, Step: step, Index: r.Index, Sample: sample, Level: r.Level,
 			DataSource: r.DataSource, Prompt: r.Prompt, Response: r.Response, GroundTruth: r.GroundTruth,
-			Reward: r.Reward, Correct: r.Correct, SumLogProb: r.SumLogProb, SumSampleLogProb: r.SumLogProb,
+			Reward: r.Reward, Correct: r.Correct, SumLogProb: r.SumLogProb, SumSampleLogProb: sampleLP,
 			HasLogProb: true, Length: r.Length, Truncated: !r.Ended}
 	}
 	return out, nil

@@ -157,3 +157,25 @@ func TestOursErrors(t *testing.T) {
 		wantErr(t, err, MetricsFile)
 	})
 }
+
+// TestReadSampledEvalFile: an eval file of sampled responses keeps each row's
+// sample number and its log-prob under the tempered sampling distribution.
+func TestReadSampledEvalFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "eval.parquet")
+	one, two, lq := int64(1), int64(2), -1.2
+	rows := []evaluate.Row{
+		{Index: 3, Level: 2, DataSource: "kk", Sample: &one, Response: "A", SumLogProb: -2, SumSampleLogProb: &lq},
+		{Index: 3, Level: 2, DataSource: "kk", Sample: &two, Response: "B", SumLogProb: -4, SumSampleLogProb: nil},
+	}
+	if err := dataio.Write(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadEvalFile(path, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Sample != 1 || got[0].SumSampleLogProb != -1.2 || got[1].Sample != 2 || got[1].SumSampleLogProb != -4 ||
+		got[0].Step != 5 || !got[0].Eval {
+		t.Errorf("samples %+v", got)
+	}
+}

@@ -175,14 +175,14 @@ func readOurRun(run *Run) error {
 }
 
 // readOurFile reads one r1lab Parquet file: a rollout file if it has the
-// rollout-only column sum_sample_logprob, else an eval file (its step from
+// rollout-only column advantage, else an eval file (its step from
 // a step_NNNNN name, or −1).
 func readOurFile(path string) ([]Sample, error) {
 	t, err := openTable(path)
 	if err != nil {
 		return nil, err
 	}
-	rollout := t.cols["sum_sample_logprob"] != nil
+	rollout := t.cols["advantage"] != nil
 	t.Close()
 	if rollout {
 		return ReadRolloutFile(path)

@@ -17,7 +17,8 @@ const rlSummary = `GRPO on a task's RL prompts (<data>/rl/train.parquet), the pa
 per step, --prompts-per-step prompts × --group responses sampled at temperature
 0.7, the rule reward (data_source kk or arith), group z-scored advantages, one
 AdamW step on the token-mean policy-gradient loss; greedy validation on
-<data>/rl/test.parquet every --val-every steps and before training. Writes
+<data>/rl/test.parquet every --val-every steps and before training (or
+--val-samples responses per prompt: mean@n and pass@n). Writes
 config.json, metrics.parquet (verl's metric names), rollouts/step_NNNNN.parquet
 (the replay buffer), eval/step_NNNNN.parquet, checkpoints/ (--resume continues
 exactly) and the final policy in <out>/model.`
@@ -76,7 +77,11 @@ func runRL(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "; last train score %.3f", res.Score)
 	}
 	if n := len(res.Val); n > 0 {
-		fmt.Fprintf(stdout, "; greedy validation accuracy %.3f at step %d", res.Val[n-1].Accuracy, res.Val[n-1].Step)
+		what := "greedy validation accuracy"
+		if c.ValSamples > 1 {
+			what = fmt.Sprintf("validation mean@%d", c.ValSamples)
+		}
+		fmt.Fprintf(stdout, "; %s %.3f at step %d", what, res.Val[n-1].Accuracy, res.Val[n-1].Step)
 	}
 	fmt.Fprintln(stdout)
 	if res.Done {
@@ -111,7 +116,11 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 		"padded tokens per backward pass; more rows are done in chunks whose gradients are summed (same update, bounded memory; 0: no limit)")
 	valEvery := fs.Int("val-every", c.ValEvery, "greedy validation every N steps, plus step 0 and the last (0: never)")
 	valLimit := fs.Int("val-limit", c.ValLimit, "test prompts to validate on, spread over levels (0: all)")
-	valBatch := fs.Int("val-batch", c.ValBatchSize, "test prompts decoded together")
+	valBatch := fs.Int("val-batch", c.ValBatchSize, "test responses decoded together")
+	valSamples := fs.Int("val-samples", c.ValSamples,
+		"responses per test prompt at each validation: mean@n and pass@n instead of greedy accuracy (verl val_kwargs.n; 0 or 1: one)")
+	valTemp := fs.Float64("val-temperature", c.ValTemperature,
+		"validation temperature (0: greedy); with --val-samples above 1 it defaults to the rollout --temperature")
 	genBatch := fs.Int("gen-batch", c.GenBatch, "responses sampled together (0: the whole step)")
 	ckpt := fs.Int("checkpoint-every", c.CheckpointEvery, "checkpoint every N steps (and at the end)")
 	keep := fs.Int("keep", c.Keep, "newest checkpoints kept (the sample-effect analyses read every kept one)")
@@ -120,6 +129,10 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 		c.Steps, c.PromptsPerStep, c.MaxNewTokens, c.Temperature = *steps, *prompts, *maxNew, *temp
 		c.LogRefKL, c.ValEvery, c.ValLimit, c.ValBatchSize, c.GenBatch = *logKL, *valEvery, *valLimit, *valBatch, *genBatch
 		c.CheckpointEvery, c.Keep, c.Seed = *ckpt, *keep, *seed
+		c.ValSamples, c.ValTemperature = *valSamples, *valTemp
+		if c.ValSamples > 1 && !flagSet(fs, "val-temperature") {
+			c.ValTemperature = *temp // sample the validation as the policy samples its rollouts
+		}
 		g.GroupSize, g.Temperature, g.LearningRate, g.WarmupSteps = *group, *temp, *lr, *warmup
 		g.KLCoef, g.EntropyCoef, g.LossAgg, g.ScaleRewards = *kl, *entropy, *agg, *scale
 		g.PPOEpochs, g.MiniBatches, g.SkipZeroAdvantage, g.MaxUpdateTokens = *epochs, *mini, *skip, *maxUpd

@@ -99,6 +99,24 @@ func TestRL(t *testing.T) {
 		t.Errorf("resume with another --lr: %v", err)
 	}
 
+	// Sampled validation: --val-samples alone samples at the rollout temperature.
+	sampled := filepath.Join(root, "runs", "rl-sampled")
+	sargs := append(slices.Clone(args), "--out", sampled, "--steps", "1", "--val-samples", "3")
+	stdout, stderr, _, err = runRLCmd(sargs...)
+	if err != nil {
+		t.Fatalf("rl --val-samples 3: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "validation mean@3") {
+		t.Errorf("stdout lacks the mean@3 validation:\n%s", stdout)
+	}
+	if js, err := os.ReadFile(filepath.Join(sampled, "config.json")); err != nil || json.Unmarshal(js, &cfg) != nil ||
+		cfg.RL.ValSamples != 3 || cfg.RL.ValTemperature != cfg.RL.Temperature {
+		t.Errorf("config.json rl %+v (%v): want 3 validation samples at the rollout temperature", cfg.RL, err)
+	}
+	if _, cols, err := runlog.Read(filepath.Join(sampled, "metrics.parquet")); err != nil || cols["val/test_pass@3/kk"] == nil {
+		t.Errorf("metrics without val/test_pass@3/kk: %v", err)
+	}
+
 	// Bad input.
 	for _, tc := range []struct {
 		args  []string
@@ -107,6 +125,7 @@ func TestRL(t *testing.T) {
 	}{
 		{[]string{"--loss-agg", "mean", "--out", filepath.Join(root, "x")}, true, `LossAgg "mean"`},
 		{[]string{"--temperature", "0", "--out", filepath.Join(root, "x")}, true, "Temperature"},
+		{[]string{"--val-samples", "3", "--val-temperature", "0", "--out", filepath.Join(root, "x")}, true, "ValSamples 3"},
 		{[]string{"--data", filepath.Join(root, "nope"), "--model", modelDir, "--out", filepath.Join(root, "y")}, false, filepath.Join("nope", "rl", "train.parquet")},
 		{[]string{"--model", filepath.Join(root, "nomodel"), "--out", filepath.Join(root, "z")}, false, "nomodel"},
 	} {

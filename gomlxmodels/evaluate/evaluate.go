@@ -4,13 +4,16 @@
 // that never emits end-of-text scores 0), accuracy overall and per level,
 // the clip ratio (responses cut at the length limit) and mean length. With a
 // temperature and several samples per prompt (verl's val_kwargs n and
-// temperature) it reports mean@n accuracy and pass@n as well. Every response
-// is kept for the eval Parquet file.
+// temperature) it reports mean@n accuracy and pass@n as well. On K&K it
+// also splits the answers into naming the puzzle's people and getting their
+// roles right (Summary.Named, Summary.RoleAccuracy). Every response is kept
+// for the eval Parquet file.
 package evaluate
 
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
 
@@ -93,6 +96,10 @@ type Row struct {
 	Ended       bool    `parquet:"ended"`       // emitted end-of-text before the limit
 	Length      int64   `parquet:"length"`      // response tokens
 	SumLogProb  float64 `parquet:"sum_logprob"` // Σ log π(token) of the response
+	// SumSampleLogProb is Σ log q(token) under the distribution the tokens were drawn from (the
+	// tempered policy); equal to SumLogProb for greedy responses. Nil in files written before
+	// the column existed (all greedy).
+	SumSampleLogProb *float64 `parquet:"sum_sample_logprob,optional"`
 }
 
 // Summary aggregates rows.
@@ -104,9 +111,12 @@ type Summary struct {
 	PassAtN    float64 // share of prompts with at least one correct response (= Accuracy when Samples is 1)
 	ClipRatio  float64 // share of responses without end-of-text within MaxNewTokens
 	MeanLength float64
-	Levels     []LevelSummary
-	Wall       time.Duration
-	NewTokens  int
+	// Named and RoleAccuracy split the K&K accuracy into copying and
+	// reasoning (see LevelSummary); NaN without K&K responses.
+	Named, RoleAccuracy float64
+	Levels              []LevelSummary
+	Wall                time.Duration
+	NewTokens           int
 }
 
 // LevelSummary is the summary of one level.
@@ -118,6 +128,14 @@ type LevelSummary struct {
 	PassAtN    float64
 	ClipRatio  float64
 	MeanLength float64
+	// Named is the share of the K&K responses that ended with a box naming
+	// exactly the puzzle's people, each once (reward.KKAnswerParts): the
+	// copying half of the task. NaN without K&K responses.
+	Named float64
+	// RoleAccuracy is the share of right roles over the people of the Named
+	// responses: the reasoning half, 0.5 being a coin flip per role. NaN
+	// when no response names the people.
+	RoleAccuracy float64
 }
 
 // rewardFor returns the paper's reward for a data source.
@@ -190,13 +208,17 @@ func Run(b compute.Backend, m *lm.Model, tok *tokenizer.Tokenizer, prompts []Pro
 			r, p := results[j], prompts[k/n]
 			text := tok.DecodeLossy(r.Tokens)
 			score := funcs[k/n](p.Text+text, p.GroundTruth)
-			var sum float64
-			for _, lp := range r.LogProbs {
+			var sum, sumSample float64
+			for i, lp := range r.LogProbs {
 				sum += float64(lp)
+				sumSample += float64(r.SampleLogProbs[i])
+			}
+			if c.Temperature == 0 {
+				sumSample = sum // greedy: the sampler reports no sampling distribution
 			}
 			rows[k] = Row{Index: p.Index, Level: p.Level, DataSource: p.DataSource, Prompt: p.Text, Sample: ptr(int64(k % n)), Response: text,
 				GroundTruth: p.GroundTruth, Reward: score.Value, Correct: score.Correct, Ended: r.Ended,
-				Length: int64(len(r.Tokens)), SumLogProb: sum}
+				Length: int64(len(r.Tokens)), SumLogProb: sum, SumSampleLogProb: ptr(sumSample)}
 			newTokens += len(r.Tokens)
 		}
 		if progress != nil {
@@ -221,8 +243,15 @@ func Summarize(rows []Row) Summary {
 	// agg returns rs's summary (Level unset) and the most samples of one prompt.
 	agg := func(rs []Row) (l LevelSummary, most int) {
 		var acc, clip, length float64
+		var kk, named, people, rolesRight int
 		solved, seen := map[key]bool{}, map[key]int{}
 		for _, r := range rs {
+			if r.DataSource == "kk" {
+				kk++
+				if kp := reward.KKAnswerParts(r.Response, r.GroundTruth); r.Ended && kp.Named {
+					named, people, rolesRight = named+1, people+kp.People, rolesRight+kp.RolesRight
+				}
+			}
 			k := key{r.DataSource, r.Index}
 			seen[k]++
 			most = max(most, seen[k])
@@ -237,11 +266,11 @@ func Summarize(rows []Row) Summary {
 		}
 		n := float64(max(1, len(rs)))
 		return LevelSummary{N: len(rs), Prompts: len(seen), Accuracy: acc / n, PassAtN: float64(len(solved)) / float64(max(1, len(seen))),
-			ClipRatio: clip / n, MeanLength: length / n}, most
+			ClipRatio: clip / n, MeanLength: length / n, Named: share(named, kk), RoleAccuracy: share(rolesRight, people)}, most
 	}
 	all, most := agg(rows)
 	s := Summary{N: all.N, Prompts: all.Prompts, Samples: most, Accuracy: all.Accuracy, PassAtN: all.PassAtN,
-		ClipRatio: all.ClipRatio, MeanLength: all.MeanLength}
+		ClipRatio: all.ClipRatio, MeanLength: all.MeanLength, Named: all.Named, RoleAccuracy: all.RoleAccuracy}
 	byLevel := map[int64][]Row{}
 	for _, r := range rows {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
@@ -259,22 +288,42 @@ func Summarize(rows []Row) Summary {
 	return s
 }
 
+// share is a/n, NaN when n is 0.
+func share(a, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(n)
+}
+
 // Metrics returns the summary under verl's validation metric names:
 // val/test_correctness/<source>, val_level_correctness/<L>_correctness,
 // val_level_clip_ratio/<L>_clip_ratio, val_level_response_length/<L>_response_length,
 // plus val/clip_ratio and val/response_length/mean. With several samples per
 // prompt the correctness metrics are mean@n, and val/test_pass@<n>/<source>
-// and val_level_pass@<n>/<L> are added.
+// and val_level_pass@<n>/<L> are added. With K&K responses, the answer
+// breakdown is added where defined: val/named/kk, val/role_accuracy/kk,
+// val_level_named/<L>_named and val_level_role_accuracy/<L>_role_accuracy.
 func (s Summary) Metrics(source string) map[string]float64 {
 	m := map[string]float64{
 		"val/test_correctness/" + source: s.Accuracy,
 		"val/clip_ratio":                 s.ClipRatio,
 		"val/response_length/mean":       s.MeanLength,
 	}
+	// addDefined adds a metric that is not NaN (the K&K breakdown).
+	addDefined := func(name string, v float64) {
+		if !math.IsNaN(v) {
+			m[name] = v
+		}
+	}
+	addDefined("val/named/kk", s.Named)
+	addDefined("val/role_accuracy/kk", s.RoleAccuracy)
 	if s.Samples > 1 {
 		m[fmt.Sprintf("val/test_pass@%d/%s", s.Samples, source)] = s.PassAtN
 	}
 	for _, l := range s.Levels {
+		addDefined(fmt.Sprintf("val_level_named/%d_named", l.Level), l.Named)
+		addDefined(fmt.Sprintf("val_level_role_accuracy/%d_role_accuracy", l.Level), l.RoleAccuracy)
 		if s.Samples > 1 {
 			m[fmt.Sprintf("val_level_pass@%d/%d", s.Samples, l.Level)] = l.PassAtN
 		}

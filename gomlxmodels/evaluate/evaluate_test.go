@@ -88,3 +88,47 @@ func TestRewardFor(t *testing.T) {
 		t.Error("unknown data_source accepted")
 	}
 }
+
+// TestSummarizeKKParts: K&K answers split into naming the people (only
+// responses that ended count) and the share of right roles among the named
+// people; other sources and unnamed answers leave both NaN, not 0.
+func TestSummarizeKKParts(t *testing.T) {
+	two, three := "Ann is a knight, Bob is a knave", "Ann is a knight, Bob is a knave, Cy is a knight"
+	box := func(s string) string { return `The final answer is: \boxed{` + s + "}." }
+	rows := []Row{
+		{DataSource: "kk", Index: 1, Level: 2, GroundTruth: two, Response: box(two), Ended: true, Correct: true},                                 // named, 2/2
+		{DataSource: "kk", Index: 2, Level: 2, GroundTruth: two, Response: box("Ann is a knave, Bob is a knave"), Ended: true},                   // named, 1/2
+		{DataSource: "kk", Index: 3, Level: 2, GroundTruth: two, Response: box(two)},                                                             // cut: not named
+		{DataSource: "kk", Index: 4, Level: 3, GroundTruth: three, Response: box("Ann is a knight, Bob is a knave"), Ended: true},                // a person missing
+		{DataSource: "kk", Index: 5, Level: 3, GroundTruth: three, Response: box("Ann is a knave, Bob is a knight, Cy is a knave"), Ended: true}, // named, 0/3
+		{DataSource: "arith", Index: 6, Level: 4, GroundTruth: "7", Response: box("7"), Ended: true, Correct: true},
+	}
+	s := Summarize(rows)
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
+	if !near(s.Named, 3.0/5) || !near(s.RoleAccuracy, 3.0/7) {
+		t.Errorf("overall named %v, role accuracy %v; want 3/5 and 3/7", s.Named, s.RoleAccuracy)
+	}
+	want := []struct{ named, roles float64 }{{2.0 / 3, 3.0 / 4}, {0.5, 0}, {math.NaN(), math.NaN()}}
+	for i, l := range s.Levels {
+		w := want[i]
+		if !(near(l.Named, w.named) || math.IsNaN(l.Named) && math.IsNaN(w.named)) ||
+			!(near(l.RoleAccuracy, w.roles) || math.IsNaN(l.RoleAccuracy) && math.IsNaN(w.roles)) {
+			t.Errorf("level %d: named %v, role accuracy %v; want %v, %v", l.Level, l.Named, l.RoleAccuracy, w.named, w.roles)
+		}
+	}
+	m := s.Metrics("kk")
+	for name, v := range map[string]float64{"val/named/kk": 3.0 / 5, "val/role_accuracy/kk": 3.0 / 7,
+		"val_level_named/2_named": 2.0 / 3, "val_level_role_accuracy/3_role_accuracy": 0} {
+		if got, ok := m[name]; !ok || !near(got, v) {
+			t.Errorf("metric %s = %v (present %v), want %v", name, got, ok, v)
+		}
+	}
+	for _, name := range []string{"val_level_named/4_named", "val_level_role_accuracy/4_role_accuracy"} {
+		if _, ok := m[name]; ok {
+			t.Errorf("metric %s present for a level without K&K answers", name)
+		}
+	}
+	if a := Summarize(rows[5:]); !math.IsNaN(a.Named) || !math.IsNaN(a.RoleAccuracy) {
+		t.Errorf("ARITH only: named %v, role accuracy %v; want NaN", a.Named, a.RoleAccuracy)
+	}
+}

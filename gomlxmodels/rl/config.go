@@ -3,7 +3,9 @@ package rl
 import (
 	"errors"
 	"fmt"
+	"math"
 
+	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/grpo"
 	"github.com/r1lab/r1lab/gomlxmodels/sample"
 )
@@ -42,9 +44,24 @@ type Config struct {
 	// each level in turn; 0: all). Paper: all 500. Default 0.
 	ValLimit int `json:"val_limit"`
 
-	// ValBatchSize is the number of test prompts decoded together. Default 32
+	// ValBatchSize is the number of test responses decoded together. Default 32
 	// (evaluate.DefaultConfig).
 	ValBatchSize int `json:"val_batch_size"`
+
+	// ValSamples is the number of responses per test prompt at each validation (verl
+	// val_kwargs.n); 0 and 1 are one. Above 1 it needs ValTemperature > 0, and the validation
+	// accuracy (val/test_correctness/<source>) is then mean@n, with val/test_pass@n/<source>
+	// logged as well. Greedy accuracy on a test set of a hundred prompts moves in steps of
+	// 1/prompts, too coarse to see a small policy's change; n samples at the policy's own
+	// temperature see smaller ones, at n times the cost. Paper: 1 (greedy). Default 0.
+	ValSamples int `json:"val_samples,omitempty"`
+
+	// ValTemperature is the validation's sampling temperature (verl val_kwargs.temperature);
+	// 0 is greedy decoding. Sample j of test prompt i after step s is drawn with the seed
+	// sample.SeedFor(valSeed, 0, i, j), valSeed = sample.SeedFor(Seed, s, ValSeedStream, 0):
+	// derived from the run seed, step, prompt and sample, and apart from the rollouts' seeds.
+	// Paper: 0. Default 0.
+	ValTemperature float64 `json:"val_temperature,omitempty"`
 
 	// GenBatch is the number of responses sampled together in one sampler call (0: the whole
 	// step's PromptsPerStep × GroupSize at once, as vLLM does in the paper). Lower it only to
@@ -110,6 +127,10 @@ func (c Config) Validate() error {
 		bad("ValEvery %d, ValLimit %d and GenBatch %d must be ≥ 0, ValBatchSize %d ≥ 1",
 			c.ValEvery, c.ValLimit, c.GenBatch, c.ValBatchSize)
 	}
+	if c.ValSamples < 0 || c.ValTemperature < 0 || math.IsNaN(c.ValTemperature) || c.ValSamples > 1 && c.ValTemperature == 0 {
+		bad("ValSamples %d must be ≥ 0 and ValTemperature %g ≥ 0, above 0 with more than one sample per prompt (greedy responses are all the same)",
+			c.ValSamples, c.ValTemperature)
+	}
 	if c.LengthBucket < 1 || c.CheckpointEvery < 0 || c.Keep < 1 {
 		bad("LengthBucket %d and Keep %d must be ≥ 1, CheckpointEvery %d ≥ 0", c.LengthBucket, c.Keep, c.CheckpointEvery)
 	}
@@ -117,6 +138,19 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rl: invalid Config: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// ValSeedStream stands in for the prompt index when the validation seed of a step is derived
+// (see Config.ValTemperature), so that validation draws are apart from rollouts.
+const ValSeedStream = math.MaxUint64
+
+// evalConfig is the validation's evaluate.Config after step.
+func (c Config) evalConfig(step int) evaluate.Config {
+	ec := evaluate.Config{MaxNewTokens: c.MaxNewTokens, BatchSize: c.ValBatchSize, Samples: max(c.ValSamples, 1)}
+	if c.ValTemperature > 0 {
+		ec.Temperature, ec.Seed = c.ValTemperature, sample.SeedFor(c.Seed, uint64(step), ValSeedStream, 0)
+	}
+	return ec
 }
 
 // samplingOptions are the rollout sampler's options: the tempered policy with top-p 1, so that

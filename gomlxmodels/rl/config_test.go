@@ -33,6 +33,10 @@ func TestConfigValidate(t *testing.T) {
 		{"mini-batches divide", func(c *Config) { c.GRPO.MiniBatches = 4 }, ""},
 		{"negative val", func(c *Config) { c.ValEvery = -1 }, "ValEvery -1"},
 		{"keep", func(c *Config) { c.Keep = 0 }, "Keep 0"},
+		{"greedy samples", func(c *Config) { c.ValSamples = 8 }, "ValSamples 8 must be ≥ 0 and ValTemperature 0"},
+		{"negative val samples", func(c *Config) { c.ValSamples, c.ValTemperature = -1, 0.7 }, "ValSamples -1"},
+		{"sampled validation", func(c *Config) { c.ValSamples, c.ValTemperature = 8, 0.7 }, ""},
+		{"one sample at a temperature", func(c *Config) { c.ValTemperature = 1 }, ""},
 		{"grpo", func(c *Config) { c.GRPO.GroupSize = 0 }, "GroupSize 0"},
 		{"reference for KL", func(c *Config) { c.GRPO.KLCoef = 0.01 }, ""},
 	} {

@@ -2,13 +2,14 @@
 // PromptsPerStep training prompts, samples a group of GroupSize responses per prompt at
 // temperature 0.7, scores them with the task's rule reward, turns the rewards into group-relative
 // advantages and takes one AdamW policy-gradient step ([grpo.Updater]); every ValEvery steps
-// (and before training, at step 0) it measures greedy accuracy on the test prompts.
+// (and before training, at step 0) it measures greedy accuracy on the test prompts (or mean@n
+// and pass@n over ValSamples sampled responses per prompt).
 //
 // A run directory holds what DESIGN.md §6 lists:
 //
 //	metrics.parquet             one row per step, verl's metric names (see [Run])
 //	rollouts/step_00001.parquet the replay buffer: every sampled response of the step ([Rollout])
-//	eval/step_00000.parquet     the greedy validation responses (evaluate.Row)
+//	eval/step_00000.parquet     the validation responses (evaluate.Row)
 //	checkpoints/step_000025/    weights, AdamW state and the run state, for exact resume
 //	model/                      the final policy (modeldir), when the run is done
 //

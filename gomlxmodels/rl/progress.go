@@ -38,6 +38,9 @@ func (p *progress) step(step int, m map[string]float64) {
 			line += fmt.Sprintf("  val %s %.3f", src, m[name])
 		}
 	}
+	if roles, ok := m["val/role_accuracy/kk"]; ok {
+		line += fmt.Sprintf(" (named %.3f, roles right %.3f)", m["val/named/kk"], roles)
+	}
 	fmt.Fprintln(p.w, line)
 }
 

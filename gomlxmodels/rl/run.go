@@ -53,10 +53,10 @@ type Result struct {
 	Wall                time.Duration
 }
 
-// ValPoint is one greedy validation.
+// ValPoint is one validation.
 type ValPoint struct {
 	Step     int
-	Accuracy float64 // share of correct responses over all validation prompts
+	Accuracy float64 // share of correct responses over all validation responses: greedy accuracy, or mean@n
 }
 
 // state is what a checkpoint stores besides the Store's variables. The data cursor is the step
@@ -80,8 +80,8 @@ type runner struct {
 	val   []item // the validation prompts (ValLimit of the test rows)
 }
 
-// Run trains m (in place) with GRPO on the train rows, validating greedily on the test rows
-// (ValLimit of them; none: no validation), and returns a summary. It resumes exactly from the
+// Run trains m (in place) with GRPO on the train rows, validating on the test rows (ValLimit of
+// them; none: no validation; greedily unless Config.ValSamples says otherwise), and returns a summary. It resumes exactly from the
 // latest checkpoint in o.Dir, refusing one written with another config, other data or other
 // initial weights. When the run is done, the policy is saved to <o.Dir>/model.
 //
@@ -91,7 +91,8 @@ type runner struct {
 // actor/kl_loss, critic/kl with a reference), train_level_correctness/<L>_correctness,
 // train_level_clip_ratio/<L>_clip_ratio, timing_s/{gen,ref,update,testing,step},
 // perf/rollout_tokens_per_s and training/epoch; at validation steps (step 0 included) evaluate's
-// val/… and val_level_… names and val/test_score/<data_source>.
+// val/… and val_level_… names (val/named/kk and val/role_accuracy/kk among them on K&K) and
+// val/test_score/<data_source>.
 //
 // A non-finite reward, loss or gradient norm stops the run with an error; the checkpoints on
 // disk are those of earlier steps, so the run can be resumed (e.g. with other settings in a new

@@ -195,3 +195,58 @@ func TestResumeExact(t *testing.T) {
 		t.Errorf("resume from another model: %v", err)
 	}
 }
+
+// TestSampledValidation: with ValSamples n each validation writes n responses per test prompt,
+// drawn with the documented seeds (a fresh evaluate.Run with Config.evalConfig reproduces step
+// 0's file), logs mean@n, pass@n and the K&K answer breakdown, and differs from step to step.
+func TestSampledValidation(t *testing.T) {
+	dir := t.TempDir()
+	c := microConfig(2)
+	c.ValSamples, c.ValTemperature = 3, 3 // a hot temperature: the micro model often ends at once
+	mustRun(t, microModel(t, 1), c, Options{Dir: dir, rewardOf: lengthReward})
+
+	read := func(step int) []evaluate.Row {
+		rows, err := dataio.Read[evaluate.Row](StepFile(dir, EvalDir, step))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	first := read(0)
+	if len(first) != c.ValLimit*c.ValSamples {
+		t.Fatalf("step 0: %d eval rows, want %d prompts × %d samples", len(first), c.ValLimit, c.ValSamples)
+	}
+	distinct := map[string]bool{}
+	var prompts []evaluate.Prompt
+	for i, r := range first {
+		if r.Sample == nil || *r.Sample != int64(i%c.ValSamples) || r.Index != first[i-i%c.ValSamples].Index {
+			t.Errorf("row %d: prompt %d sample %v, want the prompt's samples 0..%d together", i, r.Index, r.Sample, c.ValSamples-1)
+		}
+		distinct[r.Response] = true
+		if i%c.ValSamples == 0 {
+			prompts = append(prompts, evaluate.Prompt{Index: r.Index, Level: r.Level, DataSource: r.DataSource, Text: r.Prompt, GroundTruth: r.GroundTruth})
+		}
+	}
+	if len(distinct) < 2 {
+		t.Errorf("every sampled validation response is the same: %q", first[0].Response)
+	}
+	again, _, err := evaluate.Run(backendtest.Must(t), microModel(t, 1), mustTokenizer(t), prompts, c.evalConfig(0), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again {
+		if again[i].Response != first[i].Response {
+			t.Fatalf("row %d: %q, but evaluate.Run with the documented seeds gives %q", i, first[i].Response, again[i].Response)
+		}
+	}
+	if c.evalConfig(0).Seed == c.evalConfig(2).Seed {
+		t.Error("steps 0 and 2 validate with the same seed")
+	}
+
+	_, cols := metricsWithoutTimes(t, dir)
+	for _, name := range []string{"val/test_correctness/kk", "val/test_pass@3/kk", "val_level_pass@3/3"} {
+		if v := cols[name]; len(v) != 3 || math.IsNaN(v[0]) || !math.IsNaN(v[1]) || math.IsNaN(v[2]) {
+			t.Errorf("%s = %v, want values at steps 0 and 2", name, v)
+		}
+	}
+}

@@ -8,13 +8,14 @@ import (
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 )
 
-// validate runs the greedy validation of step (after its update; step 0 is the initial policy),
-// writes every response to eval/step_NNNNN.parquet and returns the validation metrics under
-// evaluate's verl names, plus val/test_score/<data_source> (mean reward) and timing_s/testing.
+// validate runs the validation of step (after its update; step 0 is the initial policy): greedy,
+// or Config.ValSamples responses per prompt at Config.ValTemperature. It writes every response
+// to eval/step_NNNNN.parquet and returns the validation metrics under evaluate's verl names
+// (with the K&K answer breakdown), plus val/test_score/<data_source> (mean reward) and
+// timing_s/testing.
 func (r *runner) validate(step int) (map[string]float64, evaluate.Summary, error) {
 	start := time.Now()
-	ec := evaluate.Config{MaxNewTokens: r.c.MaxNewTokens, BatchSize: r.c.ValBatchSize}
-	rows, sum, err := evaluate.Run(r.b, r.m, r.tok, evalPrompts(r.val), ec, nil)
+	rows, sum, err := evaluate.Run(r.b, r.m, r.tok, evalPrompts(r.val), r.c.evalConfig(step), nil)
 	if err != nil {
 		return nil, sum, err
 	}
