@@ -149,8 +149,9 @@ func TestControl(t *testing.T) {
 	}
 }
 
-// TestEncodable: a response the model can emit but the tokenizer cannot encode again (a join
-// marker glued "That" to "Emma") is left out, the others kept in order.
+// TestEncodable: a response the model can emit but the tokenizer cannot encode again (an id
+// outside the vocabulary, which DecodeLossy writes as U+FFFD) is left out, the others kept in
+// order; words a join marker glued together ("That" + join + " Emma") encode and are kept.
 func TestEncodable(t *testing.T) {
 	tok, err := tokenizer.ForTasks("kk")
 	if err != nil {
@@ -162,21 +163,17 @@ func TestEncodable(t *testing.T) {
 	if !ok || !ok2 || !ok3 {
 		t.Fatalf("test premise: join %v, \" That\" %v, \" Emma\" %v in the vocabulary", ok, ok2, ok3)
 	}
-	glued, err := tok.Decode([]int32{that, join, emma})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.Encode(glued); err == nil {
-		t.Fatalf("test premise: %q encodes", glued)
-	}
+	glued := tok.DecodeLossy([]int32{that, join, emma})
+	outside := tok.DecodeLossy([]int32{that, int32(tok.VocabSize()), emma})
 	rows := []dataio.SFTRow{
 		{ID: 1, Prompt: " Emma", Response: " That"},
 		{ID: 2, Prompt: " Emma", Response: glued},
-		{ID: 3, Prompt: glued, Response: " Emma"},
-		{ID: 4, Prompt: " That", Response: " Emma"},
+		{ID: 3, Prompt: outside, Response: " Emma"},
+		{ID: 4, Prompt: " That", Response: outside},
+		{ID: 5, Prompt: " That", Response: " Emma"},
 	}
 	kept, dropped := Encodable(tok, rows)
-	if dropped != 2 || len(kept) != 2 || kept[0].ID != 1 || kept[1].ID != 4 {
-		t.Errorf("kept %+v, dropped %d; want rows 1 and 4, 2 dropped", kept, dropped)
+	if dropped != 2 || len(kept) != 3 || kept[0].ID != 1 || kept[1].ID != 2 || kept[2].ID != 5 {
+		t.Errorf("kept %+v, dropped %d; want rows 1, 2 and 5, 2 dropped", kept, dropped)
 	}
 }

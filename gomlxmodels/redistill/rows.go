@@ -33,10 +33,11 @@ func generationPrompt(sftPrompt string) string {
 }
 
 // Encodable keeps the rows whose prompt and response tok encodes, in order, and returns how many
-// it dropped. A model's output decodes to text that need not encode again: a join marker
-// followed by a word glues the two ("That" + join + " Emma" decodes as "ThatEmma"), and the
-// vocabulary has no such word. Sets A and B hold a policy's own text, and SFT re-encodes it, so
-// such rows are left out of the set rather than failing the fine-tuning that reads it.
+// it dropped. A model's output decodes to text that need not encode again (a vocabulary id
+// outside the tokenizer decodes as U+FFFD; words glued by a join marker, "That" + join + " Emma",
+// did until the tokenizer learnt to split them). Sets A and B hold a policy's own text, and SFT
+// re-encodes it, so such rows are left out of the set rather than failing the fine-tuning that
+// reads it.
 func Encodable(tok *tokenizer.Tokenizer, rows []dataio.SFTRow) ([]dataio.SFTRow, int) {
 	var kept []dataio.SFTRow
 	for _, r := range rows {

@@ -71,13 +71,55 @@ func (t *Tokenizer) AppendEncode(dst []int32, text string) ([]int32, error) {
 		}
 		id, ok := t.ids[piece]
 		if !ok {
-			return dst, &UnknownWordError{Word: text[i:j], Offset: i,
-				Near: text[max(0, i-contextBytes):min(len(text), j+contextBytes)]}
+			glued, ok := t.glued(piece)
+			if !ok {
+				return dst, &UnknownWordError{Word: text[i:j], Offset: i,
+					Near: text[max(0, i-contextBytes):min(len(text), j+contextBytes)]}
+			}
+			dst = append(dst, glued...)
+			i = j
+			continue
 		}
 		dst = append(dst, id)
 		i = j
 	}
 	return dst, nil
+}
+
+// glued encodes a letter run that is no word as words glued together, each
+// after the first written Join then its spaced token ("ThatEmma": " That" or
+// Join " That", then Join " Emma"), in the fewest words, the longest first
+// word among those. Models write such text: Join before a word glues it to
+// the word before ("That", Join, " Emma" decodes as "ThatEmma"), and their
+// output must encode again (re-distillation fine-tunes on it). ok is false
+// without Join, or when no split into vocabulary words exists.
+func (t *Tokenizer) glued(piece string) (ids []int32, ok bool) {
+	run, spaced := strings.CutPrefix(piece, " ")
+	if t.join < 0 || run == "" || !isLetter(run[0]) {
+		return nil, false
+	}
+	// words[k] is the fewest words run[k:] splits into (0: none), next[k] the end of the first.
+	n := len(run)
+	words, next := make([]int, n+1), make([]int, n+1)
+	words[n] = 0
+	for k := n - 1; k >= 0; k-- {
+		words[k] = -1
+		for m := n; m > k; m-- { // longest first word first; a later one wins only with fewer words
+			if _, ok := t.ids[" "+run[k:m]]; ok && words[m] >= 0 && (words[k] < 0 || words[m]+1 < words[k]) {
+				words[k], next[k] = words[m]+1, m
+			}
+		}
+	}
+	if words[0] < 0 {
+		return nil, false
+	}
+	for k := 0; k < n; k = next[k] {
+		if k > 0 || !spaced {
+			ids = append(ids, t.join)
+		}
+		ids = append(ids, t.ids[" "+run[k:next[k]]])
+	}
+	return ids, true
 }
 
 // Decode returns the text of ids: their tokens' texts concatenated, special

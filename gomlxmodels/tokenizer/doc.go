@@ -24,6 +24,8 @@
 // here, else one piece (an optional space, then a letter run, a digit,
 // `\boxed{` or one character), looked up in a map. Decoding concatenates the
 // tokens' texts, so Decode(Encode(text)) == text for every text Encode
-// accepts. ForTasks builds the vocabulary from the task packages' word lists
+// accepts. A letter run that is no word but words glued together
+// ("ThatEmma", which a model writes by putting Join before a word) encodes
+// as those words joined; one that is not is an error. ForTasks builds the vocabulary from the task packages' word lists
 // (kk.Words, arith.Words) and the prompt package's templates.
 package tokenizer

@@ -130,6 +130,12 @@ func TestJoinEncode(t *testing.T) {
 		{" Zoey is", []string{" Zoey", " is"}},
 		{"\\boxed{Zoey}", []string{BoxOpen, Join, " Zoey", "}"}},
 		{"is \"Zoey\"\nZoey 11", []string{Join, " is", " \"", Join, " Zoey", "\"", "\n", Join, " Zoey", " 1", "1"}},
+		// Words glued together (a model's Join before a word glues it to the one before) split
+		// into the fewest vocabulary words, each after the first written Join then its spaced token.
+		{"Zoeyis a knight.", []string{Join, " Zoey", Join, " is", " a", " knight", "."}},
+		{" aknight", []string{" a", Join, " knight"}},
+		{"\\boxed{isa}", []string{BoxOpen, Join, " is", Join, " a", "}"}},
+		{"Zoeyx", nil},
 		// Join is a marker, never text: its spelling is not encoded as it.
 		{"<|join|>", nil},
 	} {
