@@ -114,6 +114,26 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 		}
 	}
 
+	// K&K: do the answers get the roles right, beyond copying the names? (experiment.Parts)
+	roles, named := partsSeries(arms)
+	if len(roles) > 0 {
+		f := frame("Roles right vs RL step ("+task+")", "right roles in answers naming the people (%)")
+		f.YRange, f.Legend = [2]float64{0, 100}, figures.BottomLeft // the curves hover around 50%
+		png, err = figures.Lines(roles, figures.LinesOptions{Frame: f, Markers: true})
+		if err := save("role_accuracy_vs_step.png", "Share of right roles in the validation answers whose box names exactly the puzzle's people, "+
+			fmt.Sprintf("vs RL step; 50%% is guessing each role. Validations with fewer than %d such answers are left out.", minNamedForRoles), png, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(named) > 0 {
+		f := pctFrame("Answers naming the people vs RL step ("+task+")", "answers naming the people (%)", named)
+		f.Legend = figures.Outside // six curves spread over the whole range
+		png, err = figures.Lines(named, figures.LinesOptions{Frame: f, Markers: true})
+		if err := save("named_vs_step.png", "Share of the validation answers whose box names exactly the puzzle's people, each once: the copying half of the task.", png, err); err != nil {
+			return nil, err
+		}
+	}
+
 	// Efficiency: what each arm spent (SFT samples + RL rollouts) against where it ended.
 	var x, y []float64
 	var labels []string
@@ -130,4 +150,43 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 		}
 	}
 	return figs, nil
+}
+
+// minNamedForRoles is the fewest answers naming the people that a role
+// accuracy point of the report's figure rests on: with fewer, a point is a
+// few coin flips (one 3-person answer moves it by a third).
+const minNamedForRoles = 10
+
+// partsSeries returns, for the arms with kept K&K validation responses, the
+// role accuracy (%) of the answers naming the people at each validation
+// with at least minNamedForRoles of them, followed by a "guessing" line at
+// 50% over the steps shown (none without any), and the share (%) of answers
+// naming the people at each validation with kept responses.
+func partsSeries(arms []experiment.ArmResult) (roles, named []figures.Series) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, a := range arms {
+		r, n := figures.Series{Name: a.Label}, figures.Series{Name: a.Label}
+		for i, ps := range a.Parts {
+			if len(ps) == 0 {
+				continue
+			}
+			x := float64(a.Steps[i])
+			n.X, n.Y = append(n.X, x), append(n.Y, 100*ps[0].NamedRate())
+			if ps[0].Named >= minNamedForRoles {
+				ra := ps[0].RoleAccuracy()
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+				r.X, r.Y = append(r.X, x), append(r.Y, 100*ra)
+			}
+		}
+		if len(n.X) > 0 {
+			named = append(named, n)
+		}
+		if len(r.X) > 0 {
+			roles = append(roles, r)
+		}
+	}
+	if len(roles) > 0 {
+		roles = append(roles, figures.Series{Name: "guessing", X: []float64{lo, hi}, Y: []float64{50, 50}})
+	}
+	return roles, named
 }

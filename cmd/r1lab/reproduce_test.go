@@ -95,7 +95,7 @@ func TestReproduce(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
-	for _, f := range []string{"accuracy_vs_step.png", "accuracy_per_level.png", "length_vs_step.png", "efficiency.png"} {
+	for _, f := range []string{"accuracy_vs_step.png", "accuracy_per_level.png", "length_vs_step.png", "efficiency.png", "named_vs_step.png"} {
 		if png, err := os.ReadFile(filepath.Join(out, "figures", f)); err != nil || !strings.HasPrefix(string(png), "\x89PNG") {
 			t.Errorf("figure %s: %v", f, err)
 		} else if !strings.Contains(string(md), "(figures/"+f+")") {
@@ -107,10 +107,18 @@ func TestReproduce(t *testing.T) {
 		t.Fatal(err)
 	}
 	perArm := map[string]int{}
+	roleRows := 0
 	for _, r := range rows {
 		if r.Metric == "correctness" && r.Level == 0 {
 			perArm[r.Arm]++
 		}
+		if r.Metric == "role_accuracy" {
+			roleRows++
+		}
+	}
+	// The role figure needs answers that name the people; a micro model may give none.
+	if _, err := os.Stat(filepath.Join(out, "figures", "role_accuracy_vs_step.png")); (err == nil) != (roleRows > 0) {
+		t.Errorf("role_accuracy_vs_step.png: %v, with %d role_accuracy rows in results.parquet", err, roleRows)
 	}
 	for _, arm := range []string{"rl-base", "rl-short", "rl-long"} {
 		if perArm[arm] != 4 { // steps 0, 1, 2, 3
