@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/r1lab/r1lab/datasets/arith"
@@ -12,8 +14,8 @@ import (
 )
 
 const dataSummary = `Generate a task's datasets as Parquet in verl's layout: RL train and test
-prompts, the eval file, and short-CoT and long-CoT SFT sets. Defaults are the
-paper's sizes. The output directory is replaced all at once (or not at all).`
+prompts, the eval file, and short-CoT and long-CoT SFT sets (for K&K, with
+--answer-drills, also an answer-only SFT set). Defaults are the paper's sizes. The output directory is replaced all at once (or not at all).`
 
 func runData(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data", dataSummary, stderr)
@@ -30,6 +32,8 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	teacherSeed := fs.Uint64("teacher-seed", 1234, "seed of the long-CoT teacher's phrasing")
 	namePool := fs.Int("name-pool", 0, "K&K: draw names from the first N of the 51 names (0: all, the paper's); a toy-scale option for models too small to copy names")
 	teacherWords := fs.Int("teacher-max-words", 0, "long-CoT length cap in words; longer traces are dropped (default: the task's)")
+	drills := fs.String("answer-drills", "", "K&K: answer drills per level, LEVELS:COUNT[,…], written to answer_drills/: puzzles outside every split whose response is the boxed answer alone, a mid-training set for toy models (not the paper's; default none)")
+	drillSeed := fs.Uint64("answer-drill-seed", kk.DefaultDrillSeed, "K&K: seed of the answer drills' samplers and names")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -76,8 +80,24 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		if err := c.Splits.Validate(); err != nil {
 			return usageError{err}
 		}
+		if *drills != "" {
+			d := kk.AnswerDrillConfig{Seed: *drillSeed}
+			if d.Levels, err = counts("answer-drills", *drills, ""); err != nil {
+				return err
+			}
+			if err := d.Validate(); err != nil {
+				return usageError{err}
+			}
+			if err := kk.CheckNamePool(c.Splits.NamePool, slices.Max(slices.Collect(maps.Keys(d.Levels)))); err != nil {
+				return usageError{err}
+			}
+			c.AnswerDrills = &d
+		}
 		b, err = kk.BuildBundle(c, progress)
 	case "arith":
+		if *drills != "" {
+			return usageError{fmt.Errorf("--answer-drills is defined for kk only")}
+		}
 		c := arith.DefaultData()
 		c.Template = t
 		c.Seed, c.Splits.ShuffleSeed, c.Splits.SFTValFraction = *seed, *shuffleSeed, *sftVal

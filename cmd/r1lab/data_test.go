@@ -52,6 +52,10 @@ func TestDataKKSmall(t *testing.T) {
 			}
 		}
 	}
+	// No answer drills unless asked for.
+	if _, err := os.Stat(filepath.Join(dir, "answer_drills")); !os.IsNotExist(err) {
+		t.Errorf("answer_drills without --answer-drills: %v", err)
+	}
 	// A second run into the same directory needs --force.
 	if code, _, errOut := runCLI("data", "--task", "kk", "--out", dir, "--test", "4:1", "--train", "none", "--sft", "none"); code != 1 ||
 		!strings.Contains(errOut, "--force") {
@@ -92,6 +96,9 @@ func TestDataBadInput(t *testing.T) {
 		{[]string{"data", "--bogus"}, 2, "bogus"},
 		{[]string{"data", "--out", dir + "/x", "--sft", "2:500", "--train", "none", "--test", "none"}, 1, "only 399"},
 		{[]string{"nope"}, 2, `unknown command "nope"`},
+		{[]string{"data", "--task", "arith", "--answer-drills", "2:10"}, 2, "kk only"},
+		{[]string{"data", "--answer-drills", "1:10"}, 2, "1 people"},
+		{[]string{"data", "--answer-drills", "4:10", "--name-pool", "3"}, 2, "name pool 3"},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
@@ -104,5 +111,44 @@ func TestDataBadInput(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("data", "--help"); code != 0 || !strings.Contains(errOut, "-teacher-max-words") {
 		t.Errorf("--help: exit %d, %q", code, errOut)
+	}
+}
+
+// TestDataAnswerDrills: --answer-drills adds an SFT set of the boxed answer
+// alone, right under the paper's reward, on puzzles outside every split, with
+// one drill in 50 held out for validation.
+func TestDataAnswerDrills(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kk")
+	code, out, errOut := runCLI("data", "--task", "kk", "--out", dir, "--test", "2-3:5", "--train", "2-3:8", "--sft", "2:10,3:10",
+		"--answer-drills", "2:60,3:40")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "answer_drills/train.parquet") || !strings.Contains(errOut, "kk: answer_drills: 98 train, 2 val") {
+		t.Errorf("summary or progress without the drills:\n%s\n%s", out, errOut)
+	}
+	quizzes := map[string]bool{}
+	for _, f := range []string{"rl/train.parquet", "rl/test.parquet"} {
+		rows, err := dataio.ReadRL(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			quizzes[r.PromptText()] = true
+		}
+	}
+	for _, part := range []string{"train", "val"} {
+		rows, err := dataio.ReadSFT(filepath.Join(dir, "answer_drills", part+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if s := reward.KK(r.Prompt+r.Response, r.GtAnswer); !s.Correct || !strings.HasPrefix(r.Response, "\nThe final answer is: ") {
+				t.Errorf("%s id %d: response %q, reward %v", part, r.ID, r.Response, s)
+			}
+			if quizzes[r.Prompt+"\n"] || quizzes[r.Prompt] {
+				t.Errorf("%s id %d: the prompt of an RL puzzle", part, r.ID)
+			}
+		}
 	}
 }

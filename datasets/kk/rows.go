@@ -22,7 +22,7 @@ func (p Puzzle) UserMessage() string { return p.Quiz + Hint }
 // ShortCoTResponse is the paper's short-CoT SFT response: a newline, the
 // template chain of thought, the boxed answer and the end-of-text marker.
 func (p Puzzle) ShortCoTResponse() string {
-	return "\n" + p.ShortCoT() + "\nThe final answer is: \\boxed{" + p.GroundTruth() + "}." + prompt.EndOfText
+	return "\n" + p.ShortCoT() + p.AnswerOnlyResponse()
 }
 
 // LongCoTResponse is a long-CoT SFT response: a newline, the teacher's
@@ -41,8 +41,9 @@ type CoTStyle string
 
 // The SFT response styles.
 const (
-	ShortCoTStyle CoTStyle = "short_cot" // template deduction trace (mem-kk's own CoT)
-	LongCoTStyle  CoTStyle = "long_cot"  // the teacher's verbose trace (stand-in for R1)
+	ShortCoTStyle   CoTStyle = "short_cot"   // template deduction trace (mem-kk's own CoT)
+	LongCoTStyle    CoTStyle = "long_cot"    // the teacher's verbose trace (stand-in for R1)
+	AnswerOnlyStyle CoTStyle = "answer_only" // the boxed answer alone (answer drills; not the paper's)
 )
 
 // RLRows renders puzzles as verl RL rows. extra_info.index is the row's
@@ -82,6 +83,8 @@ func SFTRows(ps []Puzzle, style CoTStyle, t prompt.Template, teacher TeacherConf
 		switch style {
 		case ShortCoTStyle:
 			resp = p.ShortCoTResponse()
+		case AnswerOnlyStyle:
+			resp = p.AnswerOnlyResponse()
 		case LongCoTStyle:
 			resp, err = p.LongCoTResponse(teacher)
 			if errors.Is(err, ErrTraceTooLong) {
@@ -91,7 +94,7 @@ func SFTRows(ps []Puzzle, style CoTStyle, t prompt.Template, teacher TeacherConf
 				return nil, 0, err
 			}
 		default:
-			return nil, 0, fmt.Errorf("unknown CoT style %q (want %q or %q)", style, ShortCoTStyle, LongCoTStyle)
+			return nil, 0, fmt.Errorf("unknown CoT style %q (want %q, %q or %q)", style, ShortCoTStyle, LongCoTStyle, AnswerOnlyStyle)
 		}
 		rows = append(rows, dataio.SFTRow{
 			ID:         int64(p.Index),
