@@ -15,7 +15,8 @@ import (
 
 const dataSummary = `Generate a task's datasets as Parquet in verl's layout: RL train and test
 prompts, the eval file, and short-CoT and long-CoT SFT sets (for K&K, with
---answer-drills, also an answer-only SFT set). Defaults are the paper's sizes. The output directory is replaced all at once (or not at all).`
+--answer-drills, also an answer-only SFT set). Defaults are the paper's sizes.
+The output directory is replaced all at once (or not at all).`
 
 func runData(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data", dataSummary, stderr)
