@@ -1,12 +1,9 @@
 package study
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 
 	"github.com/r1lab/r1lab/analysis/effect"
 	"github.com/r1lab/r1lab/analysis/logs"
@@ -86,10 +83,9 @@ func SetFromSFT(tok *tokenizer.Tokenizer, name string, rows []dataio.SFTRow, fil
 // see LoggedPair for how a response is re-encoded). A response that cannot be re-encoded into
 // its logged number of tokens is left out and counted in dropped.
 func RolloutsFromLog(tok *tokenizer.Tokenizer, samples []logs.Sample, n int, seed uint64) (out []Rollout, dropped int, err error) {
-	seg := newSegmenter(tok)
 	for _, i := range subset(len(samples), n, seed, 0x5e1f) {
 		s := samples[i]
-		p, ok, err := seg.loggedPair(s)
+		p, ok, err := LoggedPair(tok, s)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -106,7 +102,6 @@ func RolloutsFromLog(tok *tokenizer.Tokenizer, samples []logs.Sample, n int, see
 // n in file order that are not empty and re-encode into their logged length (see LoggedPair);
 // dropped counts those left out on the way.
 func PairsFromLog(tok *tokenizer.Tokenizer, samples []logs.Sample, n int) (out []effect.Pair, dropped int, err error) {
-	seg := newSegmenter(tok)
 	for _, s := range samples {
 		if len(out) == n {
 			break
@@ -114,7 +109,7 @@ func PairsFromLog(tok *tokenizer.Tokenizer, samples []logs.Sample, n int) (out [
 		if s.Response == "" {
 			continue
 		}
-		p, ok, err := seg.loggedPair(s)
+		p, ok, err := LoggedPair(tok, s)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -127,96 +122,21 @@ func PairsFromLog(tok *tokenizer.Tokenizer, samples []logs.Sample, n int) (out [
 	return out, dropped, nil
 }
 
-// LoggedPair re-encodes a logged (prompt, response): logs keep decoded text, and a policy may
-// emit tokens whose concatenation the tokenizer does not scan back (" All" then "becomes"
-// decode to " Allbecomes", an unknown word). Such a piece is split into the fewest vocabulary
-// tokens that spell it. ok is false when the response cannot be spelled at all or its token
-// count differs from the logged Length (then it is not the sampled sequence); a prompt that does
-// not encode is an error naming the file and row.
-func LoggedPair(tok *tokenizer.Tokenizer, s logs.Sample) (p effect.Pair, ok bool, err error) {
-	return newSegmenter(tok).loggedPair(s)
-}
-
-// segmenter re-encodes model output (see LoggedPair).
-type segmenter struct {
-	tok    *tokenizer.Tokenizer
-	ids    map[string][]int32 // texts of non-special tokens and the ids that spell them
-	maxLen int                // longest such text, in bytes
-}
-
-func newSegmenter(tok *tokenizer.Tokenizer) *segmenter {
-	s := &segmenter{tok: tok, ids: map[string][]int32{}}
-	join, joins := tok.JoinID()
-	for id, text := range tok.Tokens() {
-		if tok.IsSpecial(int32(id)) || text == "" {
-			continue
-		}
-		s.ids[text] = []int32{int32(id)}
-		s.maxLen = max(s.maxLen, len(text))
-		// With Join a word without its space is spelled Join, " word".
-		if bare, ok := strings.CutPrefix(text, " "); ok && joins && bare != "" {
-			if _, taken := s.ids[bare]; !taken {
-				s.ids[bare] = []int32{join, int32(id)}
-			}
-		}
-	}
-	return s
-}
-
-func (s *segmenter) loggedPair(l logs.Sample) (effect.Pair, bool, error) {
-	x, err := s.tok.Encode(l.Prompt)
+// LoggedPair re-encodes a logged (prompt, response): logs keep decoded text, which Encode reads
+// back (words a policy glued together with Join are split into the fewest that spell them; see
+// the tokenizer). ok is false when the response cannot be encoded or its token count differs
+// from the logged Length (then it is not the sampled sequence); a prompt that does not encode is
+// an error naming the file and row.
+func LoggedPair(tok *tokenizer.Tokenizer, l logs.Sample) (p effect.Pair, ok bool, err error) {
+	x, err := tok.Encode(l.Prompt)
 	if err != nil || len(x) == 0 {
 		return effect.Pair{}, false, fmt.Errorf("study: %s row %d: prompt: %v", l.Source, l.Pos, err)
 	}
-	y, ok := s.encode(l.Response)
-	if !ok || len(y) == 0 || l.Length >= 0 && int64(len(y)) != l.Length {
+	y, err := tok.Encode(l.Response)
+	if err != nil || len(y) == 0 || l.Length >= 0 && int64(len(y)) != l.Length {
 		return effect.Pair{}, false, nil
 	}
 	return effect.Pair{Prompt: x, Response: y}, true, nil
-}
-
-// encode is Encode with unknown pieces split into the fewest tokens that spell them.
-func (s *segmenter) encode(text string) ([]int32, bool) {
-	var out []int32
-	for {
-		var err error
-		out, err = s.tok.AppendEncode(out, text)
-		if err == nil {
-			return out, true
-		}
-		var unknown *tokenizer.UnknownWordError
-		if !errors.As(err, &unknown) {
-			return nil, false
-		}
-		parts, ok := s.split(unknown.Word)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, parts...)
-		text = text[unknown.Offset+len(unknown.Word):]
-	}
-}
-
-// split spells w with the fewest vocabulary tokens (dynamic programming over its bytes).
-func (s *segmenter) split(w string) ([]int32, bool) {
-	const none = math.MaxInt
-	best, from := make([]int, len(w)+1), make([]int, len(w)+1)
-	for i := 1; i <= len(w); i++ {
-		best[i] = none
-		for j := max(0, i-s.maxLen); j < i; j++ {
-			if ids, ok := s.ids[w[j:i]]; ok && best[j] != none && best[j]+len(ids) < best[i] {
-				best[i], from[i] = best[j]+len(ids), j
-			}
-		}
-	}
-	if best[len(w)] == none {
-		return nil, false
-	}
-	var out []int32
-	for i := len(w); i > 0; i = from[i] {
-		out = append(slices.Clone(s.ids[w[from[i]:i]]), out...)
-	}
-	return out, true
 }
 
 func encodePair(tok *tokenizer.Tokenizer, prompt, response string) (effect.Pair, error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/r1lab/r1lab/analysis/experiment"
+	"github.com/r1lab/r1lab/analysis/logs"
 )
 
 func TestOptionsValidate(t *testing.T) {
@@ -226,10 +227,9 @@ func TestWrite(t *testing.T) {
 	}
 }
 
-// Model output that Encode refuses (words run together, as a model writes
-// them with Join) is re-encoded into the fewest tokens that spell it, with
-// Join before each word that has no space.
-func TestSegmenterRespellsJoinedWords(t *testing.T) {
+// A logged response whose words a model ran together with Join re-encodes into the tokens
+// it was sampled as, and one of another length is left out.
+func TestLoggedPairRespellsJoinedWords(t *testing.T) {
 	tok := mustTok(t)
 	join, ok := tok.JoinID()
 	if !ok {
@@ -243,11 +243,13 @@ func TestSegmenterRespellsJoinedWords(t *testing.T) {
 	if text != "ZoeyOwen is" {
 		t.Fatalf("DecodeLossy = %q", text)
 	}
-	if _, err := tok.Encode(text); err == nil {
-		t.Fatal("Encode accepted words run together; the test needs text it refuses")
+	l := logs.Sample{Source: "f", Prompt: " Zoey", Response: text, Length: int64(len(want))}
+	p, ok, err := LoggedPair(tok, l)
+	if err != nil || !ok || !slices.Equal(p.Response, want) {
+		t.Errorf("LoggedPair(%q) = %v, %v, %v; want %v", text, p.Response, ok, err, want)
 	}
-	got, ok := newSegmenter(tok).encode(text)
-	if !ok || !slices.Equal(got, want) {
-		t.Errorf("encode(%q) = %v, %v; want %v", text, got, ok, want)
+	l.Length++
+	if _, ok, err := LoggedPair(tok, l); ok || err != nil {
+		t.Errorf("a response of another logged length: ok %v, %v", ok, err)
 	}
 }

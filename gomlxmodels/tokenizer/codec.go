@@ -86,26 +86,45 @@ func (t *Tokenizer) AppendEncode(dst []int32, text string) ([]int32, error) {
 	return dst, nil
 }
 
-// glued encodes a letter run that is no word as words glued together, each
-// after the first written Join then its spaced token ("ThatEmma": " That" or
-// Join " That", then Join " Emma"), in the fewest words, the longest first
-// word among those. Models write such text: Join before a word glues it to
-// the word before ("That", Join, " Emma" decodes as "ThatEmma"), and their
-// output must encode again (re-distillation fine-tunes on it). ok is false
-// without Join, or when no split into vocabulary words exists.
+// glued encodes a letter run that is no word as words glued together, in the
+// fewest words, the longest first word among those: the first as Encode
+// would write it alone (" That", or Join " That" without a space before it),
+// each later one as Join then its spaced token ("ThatEmma": Join " That"
+// Join " Emma"), or as its bare token in a vocabulary without Join. Models
+// write such text: Join before a word glues it to the word before, and their
+// output must encode again (re-distillation fine-tunes on it, the
+// sample-effect analyses score it). ok is false when no split into
+// vocabulary words exists.
 func (t *Tokenizer) glued(piece string) (ids []int32, ok bool) {
 	run, spaced := strings.CutPrefix(piece, " ")
-	if t.join < 0 || run == "" || !isLetter(run[0]) {
+	if run == "" || !isLetter(run[0]) {
 		return nil, false
 	}
-	// words[k] is the fewest words run[k:] splits into (0: none), next[k] the end of the first.
+	// word spells run[k:m] as a word that has no space before it, or as the
+	// first one with its space.
+	word := func(k, m int) []int32 {
+		w := run[k:m]
+		if k == 0 && spaced {
+			if id, ok := t.ids[" "+w]; ok {
+				return []int32{id}
+			}
+			return nil
+		}
+		if id, ok := t.ids[" "+w]; ok && t.join >= 0 {
+			return []int32{t.join, id}
+		}
+		if id, ok := t.ids[w]; ok {
+			return []int32{id}
+		}
+		return nil
+	}
+	// words[k] is the fewest words run[k:] splits into (−1: none), next[k] the end of the first.
 	n := len(run)
 	words, next := make([]int, n+1), make([]int, n+1)
-	words[n] = 0
 	for k := n - 1; k >= 0; k-- {
 		words[k] = -1
 		for m := n; m > k; m-- { // longest first word first; a later one wins only with fewer words
-			if _, ok := t.ids[" "+run[k:m]]; ok && words[m] >= 0 && (words[k] < 0 || words[m]+1 < words[k]) {
+			if words[m] >= 0 && (words[k] < 0 || words[m]+1 < words[k]) && word(k, m) != nil {
 				words[k], next[k] = words[m]+1, m
 			}
 		}
@@ -114,10 +133,7 @@ func (t *Tokenizer) glued(piece string) (ids []int32, ok bool) {
 		return nil, false
 	}
 	for k := 0; k < n; k = next[k] {
-		if k > 0 || !spaced {
-			ids = append(ids, t.join)
-		}
-		ids = append(ids, t.ids[" "+run[k:next[k]]])
+		ids = append(ids, word(k, next[k])...)
 	}
 	return ids, true
 }

@@ -299,3 +299,22 @@ func TestAppendEncode(t *testing.T) {
 		t.Errorf("AppendEncode of a text with an unknown third word = %v, %v; want 2 ids and an error", ids, err)
 	}
 }
+
+// TestGluedWithoutJoin: in a vocabulary saved before Join existed, words run
+// together are spelled with the bare tokens after the first.
+func TestGluedWithoutJoin(t *testing.T) {
+	tok := small(t)
+	for in, want := range map[string][]string{
+		"Zoeyknight":  {"Zoey", "knight"},
+		" Zoeyknight": {" Zoey", "knight"},
+		" Zoeys":      {" Zoey", "s"},
+	} {
+		got, err := pieces(t, tok, in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("Encode(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := tok.Encode(" knightZoe"); err == nil {
+		t.Error(`" knightZoe" encoded: no split into vocabulary words exists`)
+	}
+}
