@@ -173,9 +173,8 @@ func partsSeries(arms []experiment.ArmResult) (roles, named []figures.Series) {
 			x := float64(a.Steps[i])
 			n.X, n.Y = append(n.X, x), append(n.Y, 100*ps[0].NamedRate())
 			if ps[0].Named >= minNamedForRoles {
-				ra := ps[0].RoleAccuracy()
 				lo, hi = math.Min(lo, x), math.Max(hi, x)
-				r.X, r.Y = append(r.X, x), append(r.Y, 100*ra)
+				r.X, r.Y = append(r.X, x), append(r.Y, 100*ps[0].RoleAccuracy())
 			}
 		}
 		if len(n.X) > 0 {

@@ -52,18 +52,14 @@ func (e *Exclusion) AddArith(ps ...arith.Problem) {
 // validation); s may be nil.
 func (e *Exclusion) AddKKSplits(s *splits.Splits[kk.Puzzle]) {
 	if s != nil {
-		for _, ps := range [][]kk.Puzzle{s.Test, s.Train, s.SFTTrain, s.SFTVal} {
-			e.AddKK(ps...)
-		}
+		e.AddKK(s.All()...)
 	}
 }
 
 // AddArithSplits excludes every problem of s; s may be nil.
 func (e *Exclusion) AddArithSplits(s *splits.Splits[arith.Problem]) {
 	if s != nil {
-		for _, ps := range [][]arith.Problem{s.Test, s.Train, s.SFTTrain, s.SFTVal} {
-			e.AddArith(ps...)
-		}
+		e.AddArith(s.All()...)
 	}
 }
 

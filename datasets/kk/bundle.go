@@ -35,7 +35,8 @@ func DefaultData() DataConfig {
 
 // BuildBundle generates every K&K dataset of a data directory: RL train and
 // test prompts, the eval file, the short-CoT and long-CoT SFT sets on the
-// same SFT pool and, when configured, the answer drills. progress, if not nil, receives one line per finished stage.
+// same SFT pool and, when configured, the answer drills. progress, if not
+// nil, receives one line per finished stage.
 func BuildBundle(c DataConfig, progress func(msg string)) (*dataio.Bundle, error) {
 	say := func(format string, args ...any) {
 		if progress != nil {

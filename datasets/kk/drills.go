@@ -60,10 +60,8 @@ func AnswerDrills(c AnswerDrillConfig, s *splits.Splits[Puzzle], namePool int) (
 	}
 	taken := map[string]bool{}
 	if s != nil {
-		for _, ps := range [][]Puzzle{s.Test, s.Train, s.SFTTrain, s.SFTVal} {
-			for _, p := range ps {
-				taken[p.StatementsRepr()] = true
-			}
+		for _, p := range s.All() {
+			taken[p.StatementsRepr()] = true
 		}
 	}
 	var out []Puzzle

@@ -24,10 +24,8 @@ func TestAnswerDrills(t *testing.T) {
 		t.Fatalf("%d drills, people %d, %d, %d; want 500 of 2 then 40 of 3", len(drills), drills[0].People(), drills[499].People(), drills[500].People())
 	}
 	taken := map[string]bool{}
-	for _, ps := range [][]Puzzle{s.Test, s.Train, s.SFTTrain, s.SFTVal} {
-		for _, p := range ps {
-			taken[p.StatementsRepr()] = true
-		}
+	for _, p := range s.All() {
+		taken[p.StatementsRepr()] = true
 	}
 	sets := map[string]int{}
 	for _, d := range drills {

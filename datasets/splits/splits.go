@@ -51,6 +51,12 @@ type Splits[T any] struct {
 	Duplicates int
 }
 
+// All returns every item of every split: test, RL train, SFT train, SFT
+// validation, in that order (what a generator must not reuse elsewhere).
+func (s *Splits[T]) All() []T {
+	return slices.Concat(s.Test, s.Train, s.SFTTrain, s.SFTVal)
+}
+
 // Levels returns the sorted levels that appear in any split.
 func (s Sizes) Levels() []int {
 	set := map[int]bool{}
