@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Arm describes one RL arm of the experiment.
 type Arm struct {
 	Name      string // its stage and run, e.g. "rl-long"
-	ColdStart string // the stage whose model it starts from, e.g. "sft-long" ("base": the pre-trained model)
+	ColdStart string // the stage whose model it starts from, e.g. "sft-long" ("base": the model every arm starts from, pre-trained)
 	Label     string // the paper's name for it, e.g. "long-CoT SFT"
 }
 
@@ -37,11 +38,11 @@ type ArmResult struct {
 	Skipped string
 
 	Steps  []int64             // validation steps (0: the cold-start model, before RL)
-	Acc    []float64           // greedy validation accuracy at Steps (val/test_correctness/<task>)
+	Acc    []float64           // validation accuracy at Steps (val/test_correctness/<task>; mean@ValSamples when sampled)
 	Levels map[int64][]float64 // the same per level (number of people), at Steps
-	Length []float64           // mean greedy response length at Steps (val/response_length/mean)
-	Clip   []float64           // share of greedy responses cut at the token limit at Steps (val/clip_ratio)
-	// Parts breaks the greedy responses at Steps down into naming the
+	Length []float64           // mean validation response length at Steps (val/response_length/mean)
+	Clip   []float64           // share of validation responses cut at the token limit at Steps (val/clip_ratio)
+	// Parts breaks the validation responses at Steps down into naming the
 	// puzzle's people and getting their roles right (K&K only; see Parts):
 	// Parts[i] holds all levels first, then each level. Nil for another task;
 	// an entry is nil when that validation's responses were not kept.
@@ -57,6 +58,11 @@ type ArmResult struct {
 	SFTRows  int           // SFT samples of the cold start (0 for the base model)
 	Rollouts int           // responses sampled in RL: steps × prompts per step × group size
 	WallS    float64       // wall seconds of the arm's RL and its cold start's SFT (the shared pre-training is not counted)
+
+	// ValSamples is the responses per validation prompt, drawn at
+	// ValTemperature (0: greedy); with more than one, Acc is their mean@ValSamples.
+	ValSamples     int
+	ValTemperature float64
 }
 
 // Ran reports whether the arm has results.
@@ -97,6 +103,36 @@ func (a ArmResult) levels() []int64 {
 	}
 	slices.Sort(ls)
 	return ls
+}
+
+// Decoding names how the arm's validation responses were drawn: "greedy",
+// "sampled, temperature 0.7" for one sample per prompt, or "mean@8,
+// temperature 0.7" for 8.
+func (a ArmResult) Decoding() string {
+	switch {
+	case a.ValTemperature == 0:
+		return "greedy"
+	case a.ValSamples <= 1:
+		return fmt.Sprintf("sampled, temperature %g", a.ValTemperature)
+	}
+	return fmt.Sprintf("mean@%d, temperature %g", a.ValSamples, a.ValTemperature)
+}
+
+// Decoding names how the validation responses of arms were drawn (see
+// [ArmResult.Decoding]) when they all agree, and lists each arm's otherwise.
+func Decoding(arms []ArmResult) string {
+	if len(arms) == 0 {
+		return "greedy" // the default of rl.Config
+	}
+	each, same := make([]string, len(arms)), true
+	for i, a := range arms {
+		each[i] = a.Label + ": " + a.Decoding()
+		same = same && a.Decoding() == arms[0].Decoding()
+	}
+	if same {
+		return arms[0].Decoding()
+	}
+	return "per arm: " + strings.Join(each, "; ")
 }
 
 // Ran returns the arms that have results, in order.

@@ -87,6 +87,10 @@ func TestArms(t *testing.T) {
 		short.SFTRows != 12 || short.WallS != 40+10 || short.Best() != 0.6 {
 		t.Errorf("rl-short: steps %v, ValN %d, LevelN %v, SFT %d, wall %v", short.Steps, short.ValN, short.LevelN, short.SFTRows, short.WallS)
 	}
+	if base.Decoding() != "greedy" || short.Decoding() != "mean@4, temperature 0.7" ||
+		Decoding(arms[:2]) != "per arm: base (no SFT): greedy; short-CoT SFT: mean@4, temperature 0.7" || Decoding(arms[1:2]) != short.Decoding() {
+		t.Errorf("decoding: rl-base %q, rl-short %q, both %q", base.Decoding(), short.Decoding(), Decoding(arms[:2]))
+	}
 	rb := arms[4]
 	if rb.Ran() || !slices.Equal(rb.TrainSteps, []int64{1, 2}) || rb.SFTRows != 4 || rb.WallS != 55 || len(rb.ResultRows()) != 0 {
 		t.Errorf("rl-redistill-b: %+v", rb)
@@ -127,5 +131,25 @@ func TestReadArms(t *testing.T) {
 	}
 	if _, err := e.ReadArms(RLArms[0]); err == nil || !strings.Contains(err.Error(), MetricsFile) {
 		t.Errorf("ReadArms without metrics.parquet: %v", err)
+	}
+}
+
+func TestDecoding(t *testing.T) {
+	for _, c := range []struct {
+		samples     int
+		temperature float64
+		want        string
+	}{
+		{1, 0, "greedy"},
+		{8, 0, "greedy"}, // rl.Config refuses it; all 8 would be the greedy response
+		{1, 1, "sampled, temperature 1"},
+		{8, 0.7, "mean@8, temperature 0.7"},
+	} {
+		if got := (ArmResult{ValSamples: c.samples, ValTemperature: c.temperature}).Decoding(); got != c.want {
+			t.Errorf("%d samples at temperature %g: Decoding() = %q, want %q", c.samples, c.temperature, got, c.want)
+		}
+	}
+	if got := Decoding(nil); got != "greedy" {
+		t.Errorf("Decoding(nil) = %q", got)
 	}
 }

@@ -6,7 +6,7 @@
 //     wall time, and why it was skipped, if it was);
 //   - each RL arm's run, through [Experiment.Arms]: runs/<arm>/metrics.parquet
 //     (verl's metric names, see gomlxmodels/runlog), its config.json and its
-//     cold start's, and its greedy validation responses
+//     cold start's, and its validation responses
 //     (eval/step_NNNNN.parquet): the prompts per level, and for K&K what
 //     the answers get right ([Parts]: naming the puzzle's people, then their
 //     roles, against guessing); an arm that did not run says why in

@@ -180,13 +180,15 @@ func fixture(t *testing.T) string {
 		t.Fatal(err)
 	}
 
-	// rl-short: validated at every step, all 10 test prompts, no eval files.
+	// rl-short: validated at every step with 4 samples per prompt, all 10 test prompts, no eval files.
 	writeMetrics(t, dir, "rl-short", []map[string]float64{
 		val(0.1, 50, 0, map[int]float64{3: 0.2, 4: 0}),
 		merge(train(0.25, 60), val(0.3, 55, 0.1, map[int]float64{3: 0.4, 4: 0.2})),
 		merge(train(0.5, 65), val(0.6, 58, 0.2, map[int]float64{3: 0.8, 4: 0.4})),
 	})
-	writeConfig(t, dir, "rl-short", rlConfigJSON(10, 0))
+	sampled := rlConfigJSON(10, 0)
+	sampled["rl"].(map[string]any)["val_samples"], sampled["rl"].(map[string]any)["val_temperature"] = 4, 0.7
+	writeConfig(t, dir, "rl-short", sampled)
 
 	// rl-redistill-b: trained, never validated.
 	writeMetrics(t, dir, "rl-redistill-b", []map[string]float64{{"timing_s/testing": 1}, train(0, 10), train(0, 12)})

@@ -14,8 +14,10 @@ import (
 type rlConfig struct {
 	TestRows int `json:"test_rows"`
 	RL       struct {
-		ValLimit       int `json:"val_limit"`
-		PromptsPerStep int `json:"prompts_per_step"`
+		ValLimit       int     `json:"val_limit"`
+		ValSamples     int     `json:"val_samples"`
+		ValTemperature float64 `json:"val_temperature"`
+		PromptsPerStep int     `json:"prompts_per_step"`
 		GRPO           struct {
 			GroupSize int `json:"group_size"`
 		} `json:"grpo"`
@@ -78,6 +80,7 @@ func (e *Experiment) readArm(arm Arm) (ArmResult, error) {
 	}
 	a.Rollouts = len(a.TrainSteps) * rl.RL.PromptsPerStep * rl.RL.GRPO.GroupSize
 	a.ValN = rl.TestRows
+	a.ValSamples, a.ValTemperature = max(rl.RL.ValSamples, 1), rl.RL.ValTemperature
 	if l := rl.RL.ValLimit; l > 0 && l < a.ValN {
 		a.ValN = l
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/r1lab/r1lab/analysis/experiment"
 	"github.com/r1lab/r1lab/analysis/figures"
@@ -39,6 +40,8 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 		return out
 	}
 
+	dec := experiment.Decoding(arms) // "greedy", "mean@8, temperature 0.7", …
+
 	// Accuracy vs RL step, with 95% Wilson intervals over the validation prompts.
 	var acc, length, clip, score []figures.Series
 	for _, a := range arms {
@@ -67,20 +70,20 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 		f.YRange = [2]float64{0, top}
 		return f
 	}
-	png, err := figures.Lines(acc, figures.LinesOptions{Frame: pctFrame("Greedy test accuracy vs RL step ("+task+")", "accuracy (%)", acc), Markers: true, BandOpacity: 0.1})
-	if err := save("accuracy_vs_step.png", "Greedy validation accuracy of each arm vs RL step; bands: 95% Wilson intervals over the validation prompts.", png, err); err != nil {
+	png, err := figures.Lines(acc, figures.LinesOptions{Frame: pctFrame("Test accuracy vs RL step ("+task+", "+shortDecoding(dec)+")", "accuracy (%)", acc), Markers: true, BandOpacity: 0.1})
+	if err := save("accuracy_vs_step.png", "Validation accuracy ("+dec+") of each arm vs RL step; bands: 95% Wilson intervals over the validation prompts.", png, err); err != nil {
 		return nil, err
 	}
 	png, err = figures.Lines(score, figures.LinesOptions{Frame: pctFrame("Training reward vs RL step", "mean rollout reward (%)", score)})
 	if err := save("train_reward_vs_step.png", "Mean reward of the rollouts of each RL step (temperature 0.7).", png, err); err != nil {
 		return nil, err
 	}
-	png, err = figures.Lines(length, figures.LinesOptions{Frame: frame("Response length vs RL step", "mean greedy response length (tokens)"), Markers: true})
-	if err := save("length_vs_step.png", "Mean length of the greedy validation responses vs RL step.", png, err); err != nil {
+	png, err = figures.Lines(length, figures.LinesOptions{Frame: frame("Response length vs RL step", "mean validation response length (tokens)"), Markers: true})
+	if err := save("length_vs_step.png", "Mean length of the validation responses ("+dec+") vs RL step.", png, err); err != nil {
 		return nil, err
 	}
 	png, err = figures.Lines(clip, figures.LinesOptions{Frame: pctFrame("Clip ratio vs RL step", "responses cut at the limit (%)", clip), Markers: true})
-	if err := save("clip_ratio_vs_step.png", "Share of greedy validation responses that hit the token limit without end-of-text.", png, err); err != nil {
+	if err := save("clip_ratio_vs_step.png", "Share of the validation responses ("+dec+") that hit the token limit without end-of-text.", png, err); err != nil {
 		return nil, err
 	}
 
@@ -109,7 +112,7 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 		}
 		png, err = figures.Bars(groups, bars, figures.BarsOptions{Frame: figures.Frame{Title: "Accuracy per " + unit + " after RL",
 			XLabel: unit, YLabel: "accuracy (%)"}})
-		if err := save("accuracy_per_level.png", "Greedy accuracy per "+unit+" at each arm's last validation.", png, err); err != nil {
+		if err := save("accuracy_per_level.png", "Accuracy ("+dec+") per "+unit+" at each arm's last validation.", png, err); err != nil {
 			return nil, err
 		}
 	}
@@ -145,11 +148,19 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 	if len(x) >= 2 {
 		png, err = figures.Scatter(x, y, figures.ScatterOptions{Frame: figures.Frame{Title: "Efficiency: samples spent vs accuracy",
 			XLabel: "SFT samples + RL rollouts", YLabel: "accuracy after RL (%)"}, Labels: labels, NoFit: true})
-		if err := save("efficiency.png", "Samples each arm consumed (SFT samples plus RL rollouts) against its final greedy accuracy.", png, err); err != nil {
+		if err := save("efficiency.png", "Samples each arm consumed (SFT samples plus RL rollouts) against its accuracy ("+dec+") at its last validation.", png, err); err != nil {
 			return nil, err
 		}
 	}
 	return figs, nil
+}
+
+// shortDecoding is dec for a figure title: a per-arm list is too long for one.
+func shortDecoding(dec string) string {
+	if strings.HasPrefix(dec, "per arm") {
+		return "decoding per arm"
+	}
+	return dec
 }
 
 // minNamedForRoles is the fewest answers naming the people that a role

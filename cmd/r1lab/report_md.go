@@ -74,7 +74,7 @@ func levelTable(arms []experiment.ArmResult) string {
 	return b.String()
 }
 
-// partsTable breaks each K&K arm's greedy answers down, before RL and at its
+// partsTable breaks each K&K arm's validation answers down, before RL and at its
 // last validation with kept responses, into naming the puzzle's people and
 // getting their roles right (experiment.Parts); "" when no arm has responses
 // to break down.
@@ -117,8 +117,9 @@ func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs 
 	var b strings.Builder
 	fmt.Fprintf(&b, "# r1lab reproduce: preset %s, task %s, seed %d\n\n", e.Preset, e.Task, e.Seed)
 	fmt.Fprintf(&b, "Scale: %s.\n\n", p.about)
-	b.WriteString("Accuracies are greedy validation correctness (%) on the run's test prompts " +
-		"(the same prompts for every arm), as verl's `val/test_correctness`. Step 0 is the cold-start model before RL.\n\n")
+	fmt.Fprintf(&b, "Accuracies are validation correctness (%%) on the run's test prompts "+
+		"(the same prompts for every arm), as verl's `val/test_correctness`; decoding: %s. Step 0 is the cold-start model before RL.\n\n",
+		experiment.Decoding(arms))
 	b.WriteString("## Accuracy vs RL step\n\n" + accuracyTable(arms) + "\n")
 	b.WriteString("## Per level, before and after RL\n\n" + levelTable(arms) + "\n")
 	if t := partsTable(arms); t != "" {
@@ -126,7 +127,7 @@ func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs 
 			"A K&K answer is right when its box names the puzzle's people (copied from the prompt) and gives each the right role " +
 			"(the reasoning). A model that names them and guesses the roles is right 2^-n of the time on n people " +
 			"(\"by guessing roles\"); only accuracy beyond that, or role accuracy above 50%, is reasoning. " +
-			"Percent of the greedy validation answers; a box counts as naming the people only in an answer that ended.\n\n" + t + "\n")
+			"Percent of the validation answers; a box counts as naming the people only in an answer that ended.\n\n" + t + "\n")
 	}
 	b.WriteString("## Efficiency\n\n" + efficiencyTable(arms) + "\n")
 	if len(figs) > 0 {

@@ -17,13 +17,14 @@ import (
 
 const reproduceSummary = `The paper's experiment end to end, as a chain of r1lab commands (each stage's
 exact command line is printed and saved in <out>/stages.json):
-  data → pretrain (base) → sft-short, sft-long → rl-base, rl-short, rl-long →
+  data → base (pretrain; paper-cpu and smoke: drills, pretrain, then base =
+  sft on answer drills) → sft-short, sft-long → rl-base, rl-short, rl-long →
   redistill-a (greedy answers of rl-long), redistill-b (rl-long's replay buffer),
   control (teacher traces for B's prompts) → rl-redistill-a, rl-redistill-b,
   rl-control → report (results.parquet, figures/*.png, report.md).
 Presets: quick (≤ 10 minutes on 2 cores: a smoke run of every stage, numbers not
 meaningful) and paper-cpu (the tiny model at the largest scale 2 cores allow:
-86 minutes in the seed-1234 run; see report.md for what is scaled down); smoke runs every stage
+84 minutes in the seed-1234 run; see report.md for what is scaled down); smoke runs every stage
 with a micro model in seconds (for tests). An interrupted run
 continues with --resume from its last finished stage (an unfinished stage
 resumes from its latest checkpoint).`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,21 +42,26 @@ func TestReproduce(t *testing.T) {
 		t.Fatalf("first part: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	st := readState(t, out)
-	if len(st.Done) != 5 || st.Done["sft-long"].WallS <= 0 || st.Done["rl-base"].Args != nil {
+	if len(st.Done) != 6 || st.Done["sft-long"].WallS <= 0 || st.Done["rl-base"].Args != nil {
 		t.Fatalf("after --until sft-long: done %v", st.Done)
 	}
-	if !strings.Contains(stdout, "== base: r1lab pretrain --out "+filepath.Join(out, "runs", "base")) {
+	if !strings.Contains(stdout, "== pretrain: r1lab pretrain --out "+filepath.Join(out, "runs", "pretrain")) {
 		t.Errorf("the stage's command line is not shown:\n%s", stdout)
 	}
-	// The base continues from the drills stage's model, which trained on drills alone.
-	if args := strings.Join(st.Done["base"].Args, " "); !strings.Contains(args, "--init-model "+filepath.Join(out, "runs", "drills", "model")) {
-		t.Errorf("base does not start from the drills model: %s", args)
+	// Pre-training continues from the drills stage's model, which trained on copy drills alone;
+	// the base is that model fine-tuned on the answer drills.
+	if args := strings.Join(st.Done["pretrain"].Args, " "); !strings.Contains(args, "--init-model "+filepath.Join(out, "runs", "drills", "model")) {
+		t.Errorf("pretrain does not start from the drills model: %s", args)
 	}
 	if args := strings.Join(st.Done["drills"].Args, " "); !strings.Contains(args, "--mix "+drillsOnly) {
 		t.Errorf("drills stage: %s", args)
 	}
-	if st.Stages[1] != "drills" || st.Stages[2] != "base" {
-		t.Errorf("stages %v: want data, drills, base first", st.Stages)
+	if args := strings.Join(st.Done["base"].Args, " "); !strings.HasPrefix(args, "sft --model "+filepath.Join(out, "runs", "pretrain", "model")+
+		" --data "+filepath.Join(out, "data", "kk", "answer_drills")) {
+		t.Errorf("base stage: %s", args)
+	}
+	if got := strings.Join(st.Stages[:5], " "); got != "data drills pretrain base sft-short" {
+		t.Errorf("stages %v: want data, drills, pretrain, base, sft-short first", st.Stages)
 	}
 
 	if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "--resume") {
@@ -90,7 +96,7 @@ func TestReproduce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"| base (no SFT) |", "| long-CoT SFT |", "## Efficiency", "skipped: redistill: the a set",
-		"## What the answers get right", "| long-CoT SFT | 3 |"} {
+		"## What the answers get right", "| long-CoT SFT | 3 |", "decoding: greedy."} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}
@@ -123,6 +129,50 @@ func TestReproduce(t *testing.T) {
 	for _, arm := range []string{"rl-base", "rl-short", "rl-long"} {
 		if perArm[arm] != 4 { // steps 0, 1, 2, 3
 			t.Errorf("results.parquet: %d accuracy rows for %s, want 4", perArm[arm], arm)
+		}
+	}
+}
+
+// TestPresetStages checks what each shipped preset's stages start from:
+// the arms always start from the stage "base", which is the pre-trained
+// model unless the preset fine-tunes it on answer drills.
+func TestPresetStages(t *testing.T) {
+	for _, tc := range []struct {
+		preset, task string
+		first        string // the stages up to sft-short
+		base         string // the command of the stage "base"
+	}{
+		{"quick", "kk", "data base sft-short", "pretrain"},
+		{"quick", "arith", "data base sft-short", "pretrain"},
+		{"smoke", "kk", "data drills pretrain base sft-short", "sft"},
+		{"paper-cpu", "kk", "data drills pretrain base sft-short", "sft"},
+	} {
+		p, err := presetFor(tc.preset, tc.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		stages := p.stages(out, tc.task, 1)
+		var names []string
+		byName := map[string]stage{}
+		for _, s := range stages {
+			names = append(names, s.name)
+			byName[s.name] = s
+		}
+		if got := strings.Join(names[:slices.Index(names, "sft-short")+1], " "); got != tc.first {
+			t.Errorf("%s/%s: stages %s, want %s first", tc.preset, tc.task, got, tc.first)
+		}
+		base := filepath.Join(out, "runs", "base", "model")
+		if b := byName["base"]; b.args[0] != tc.base {
+			t.Errorf("%s/%s: base stage runs %s, want %s", tc.preset, tc.task, b.args[0], tc.base)
+		}
+		for _, name := range []string{"sft-short", "sft-long", "rl-base", "redistill-a"} {
+			if args := strings.Join(byName[name].args, " "); !strings.Contains(args, " "+base+" ") {
+				t.Errorf("%s/%s: stage %s does not start from %s: %s", tc.preset, tc.task, name, base, args)
+			}
+		}
+		if tc.base == "sft" && !slices.Contains(p.data, "--answer-drills") {
+			t.Errorf("%s/%s: its base trains on answer drills the data stage does not write", tc.preset, tc.task)
 		}
 	}
 }
