@@ -71,6 +71,19 @@ func TestReproduce(t *testing.T) {
 		t.Errorf("resume with another seed: exit %d, %s", code, stderr)
 	}
 
+	// A preset changed since the run started (another r1lab) is not continued on its old outputs.
+	changed := microPreset
+	changed.sft = append(slices.Clone(changed.sft), "--lr", "1e-5")
+	presets["micro"] = map[string]preset{"kk": changed}
+	code, _, stderr = runCLI(append(args, "--resume")...)
+	presets["micro"] = map[string]preset{"kk": microPreset}
+	if code != 2 || !strings.Contains(stderr, "stage sft-short ran `r1lab sft --model PATH") || !strings.Contains(stderr, "--lr 1e-5`") {
+		t.Errorf("resume with changed SFT flags: exit %d, %s", code, stderr)
+	}
+	if st2 := readState(t, out); len(st2.Done) != len(st.Done) {
+		t.Errorf("the refused resume changed stages.json: %d stages done, was %d", len(st2.Done), len(st.Done))
+	}
+
 	code, stdout, stderr = runCLI(append(args, "--resume")...)
 	if code != 0 {
 		t.Fatalf("resume: exit %d\n%s\n%s", code, stdout, stderr)
