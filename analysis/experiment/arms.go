@@ -124,13 +124,14 @@ func Decoding(arms []ArmResult) string {
 	if len(arms) == 0 {
 		return "greedy" // the default of rl.Config
 	}
-	each, same := make([]string, len(arms)), true
+	first, same := arms[0].Decoding(), true
+	each := make([]string, len(arms))
 	for i, a := range arms {
-		each[i] = a.Label + ": " + a.Decoding()
-		same = same && a.Decoding() == arms[0].Decoding()
+		d := a.Decoding()
+		each[i], same = a.Label+": "+d, same && d == first
 	}
 	if same {
-		return arms[0].Decoding()
+		return first
 	}
 	return "per arm: " + strings.Join(each, "; ")
 }
