@@ -30,13 +30,15 @@ type Answer struct {
 // when it names them (2^-n on n people); only accuracy beyond that is
 // reasoning. See reward.KKAnswerParts for what counts as naming.
 type Parts struct {
-	Level      int64   // the number of people; 0 for all levels together
-	N          int     // responses
-	Correct    int     // responses the reward scored correct
-	Named      int     // responses that ended and whose box names exactly the puzzle's people, each once
-	People     int     // people in the Named responses, summed
-	RolesRight int     // of those people, the ones given their true role
-	Chance     float64 // expected correct responses if the Named ones guessed every role: Σ 2^-people
+	Level       int64   // the number of people; 0 for all levels together
+	N           int     // responses
+	Correct     int     // responses the reward scored correct
+	Named       int     // responses that ended and whose box names exactly the puzzle's people, each once
+	People      int     // people in the Named responses, summed
+	RolesRight  int     // of those people, the ones given their true role
+	Knights     int     // of those people, the ones the answers call knights
+	TrueKnights int     // of those people, the knights
+	Chance      float64 // expected correct responses if the Named ones guessed every role: Σ 2^-people
 }
 
 // NamedRate is the share of responses that name the puzzle's people (NaN without responses).
@@ -45,6 +47,16 @@ func (p Parts) NamedRate() float64 { return ratio(float64(p.Named), p.N) }
 // RoleAccuracy is the share of right roles in the responses that name the
 // people: 0.5 is guessing (NaN when none does).
 func (p Parts) RoleAccuracy() float64 { return ratio(float64(p.RolesRight), p.People) }
+
+// KnightShare is the share of knights among the roles the answers that name
+// the people give, and TrueKnightShare the share the truth gives the same
+// people (both NaN when no answer names them). A gap is a bias in the roles
+// given, apart from reasoning: RL can close it, or overshoot it, without
+// getting more roles right (README: "Where the toy experiment stands").
+func (p Parts) KnightShare() float64 { return ratio(float64(p.Knights), p.People) }
+
+// TrueKnightShare: see KnightShare.
+func (p Parts) TrueKnightShare() float64 { return ratio(float64(p.TrueKnights), p.People) }
 
 // CorrectGivenNamed is the accuracy of the responses that name the people (NaN when none does).
 func (p Parts) CorrectGivenNamed() float64 { return ratio(float64(p.Correct), p.Named) }
@@ -111,6 +123,8 @@ func (p *Parts) add(a Answer, kp reward.KKParts) {
 		p.Named++
 		p.People += kp.People
 		p.RolesRight += kp.RolesRight
+		p.Knights += kp.Knights
+		p.TrueKnights += kp.TrueKnights
 		p.Chance += math.Ldexp(1, -kp.People)
 	}
 }

@@ -9,14 +9,15 @@ import (
 
 	"github.com/r1lab/r1lab/analysis/stats"
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/datasets/reward"
 )
 
 // fixtureParts is the breakdown of the fixture's rl-base step-0 responses
 // (helpers_test.go), worked out by hand.
 var fixtureParts = []Parts{
-	{Level: 0, N: 8, Correct: 2, Named: 4, People: 14, RolesRight: 10, Chance: 0.375},
-	{Level: 3, N: 3, Correct: 1, Named: 2, People: 6, RolesRight: 4, Chance: 0.25},
-	{Level: 4, N: 5, Correct: 1, Named: 2, People: 8, RolesRight: 6, Chance: 0.125},
+	{Level: 0, N: 8, Correct: 2, Named: 4, People: 14, RolesRight: 10, Knights: 10, TrueKnights: 14, Chance: 0.375},
+	{Level: 3, N: 3, Correct: 1, Named: 2, People: 6, RolesRight: 4, Knights: 4, TrueKnights: 6, Chance: 0.25},
+	{Level: 4, N: 5, Correct: 1, Named: 2, People: 8, RolesRight: 6, Knights: 6, TrueKnights: 8, Chance: 0.125},
 }
 
 func TestArmParts(t *testing.T) {
@@ -50,10 +51,47 @@ func TestArmParts(t *testing.T) {
 	for name, c := range map[string]struct{ got, want float64 }{
 		"NamedRate": {all.NamedRate(), 0.5}, "RoleAccuracy": {all.RoleAccuracy(), 10.0 / 14},
 		"CorrectGivenNamed": {all.CorrectGivenNamed(), 0.5}, "ChanceGivenNamed": {all.ChanceGivenNamed(), 0.375 / 4},
+		"KnightShare": {all.KnightShare(), 10.0 / 14}, "TrueKnightShare": {all.TrueKnightShare(), 1},
 		"RoleAccuracy of nothing": {(Parts{}).RoleAccuracy(), math.NaN()},
+		"KnightShare of nothing":  {(Parts{}).KnightShare(), math.NaN()},
 	} {
 		if c.got != c.want && !(math.IsNaN(c.got) && math.IsNaN(c.want)) {
 			t.Errorf("%s = %v, want %v", name, c.got, c.want)
+		}
+	}
+}
+
+// TestKnightShare checks the role bias on a puzzle with a knight and a knave:
+// the knights said and the truth's are counted over the answers that name
+// the people, apart from the roles they get right.
+func TestKnightShare(t *testing.T) {
+	const truth = "P0 is a knight, P1 is a knave"
+	answer := func(box string, ended bool) Answer {
+		r := `\boxed{` + box + "}"
+		if ended {
+			r += reward.EndOfText
+		}
+		return Answer{Level: 2, DataSource: "kk", Response: r, GroundTruth: truth, Ended: ended,
+			Correct: reward.KK(r, truth).Correct}
+	}
+	for _, c := range []struct {
+		name                 string
+		answers              []Answer
+		knights, trueKnights int
+		share                float64
+	}{
+		{"all knights", []Answer{answer("P0 is a knight, P1 is a knight", true), answer("P1 is a knight, P0 is a knight", true)}, 4, 2, 1},
+		{"biased to knaves, one right", []Answer{answer("P0 is a knave, P1 is a knave", true), answer("P0 is a knight, P1 is a knave", true)}, 1, 2, 0.25},
+		{"unfinished and unnamed answers left out", []Answer{answer("P0 is a knight, P1 is a knight", false),
+			answer("P0 is a knight", true), answer("P0 is a knave, P1 is a knave", true)}, 0, 1, 0},
+	} {
+		parts, err := SummarizeParts(c.answers)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if p := parts[0]; p.Knights != c.knights || p.TrueKnights != c.trueKnights || p.KnightShare() != c.share || p.TrueKnightShare() != 0.5 {
+			t.Errorf("%s: knights %d of %d people (truth %d), share %v / %v; want %d (truth %d), share %v / 0.5",
+				c.name, p.Knights, p.People, p.TrueKnights, p.KnightShare(), p.TrueKnightShare(), c.knights, c.trueKnights, c.share)
 		}
 	}
 }

@@ -18,15 +18,15 @@ type ResultRow struct {
 	ColdStart string  `parquet:"cold_start"` // the model it started from, e.g. "sft-long"
 	Step      int64   `parquet:"step"`       // RL step (0: before RL)
 	Level     int64   `parquet:"level"`      // 0 for all levels
-	Metric    string  `parquet:"metric"`     // correctness, clip_ratio, response_length, or (K&K) named and role_accuracy (see Parts)
+	Metric    string  `parquet:"metric"`     // correctness, clip_ratio, response_length, or (K&K) named, role_accuracy, knight_share and true_knight_share (see Parts)
 	Value     float64 `parquet:"value"`
 }
 
 // ResultRows returns the arm's rows of results.parquet: at each validation
 // step its accuracy, clip ratio and response length over all levels, then
 // its accuracy per level (levels in order), then for K&K the share of
-// answers naming the puzzle's people and their role accuracy (Parts), all
-// levels first. Missing values have no row; an
+// answers naming the puzzle's people, their role accuracy and the share of
+// knights among the roles they give and in the truth (Parts), all levels first. Missing values have no row; an
 // arm that did not run has none.
 func (a ArmResult) ResultRows() []ResultRow {
 	var rows []ResultRow
@@ -47,6 +47,8 @@ func (a ArmResult) ResultRows() []ResultRow {
 			for _, p := range a.Parts[i] {
 				add(s, p.Level, "named", p.NamedRate())
 				add(s, p.Level, "role_accuracy", p.RoleAccuracy())
+				add(s, p.Level, "knight_share", p.KnightShare())
+				add(s, p.Level, "true_knight_share", p.TrueKnightShare())
 			}
 		}
 	}

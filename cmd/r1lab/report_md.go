@@ -76,8 +76,9 @@ func levelTable(arms []experiment.ArmResult) string {
 
 // partsTable breaks each K&K arm's validation answers down, before RL and at its
 // last validation with kept responses, into naming the puzzle's people and
-// getting their roles right (experiment.Parts); "" when no arm has responses
-// to break down.
+// getting their roles right, with the share of knights among those roles
+// against the truth's (experiment.Parts); "" when no arm has responses to
+// break down.
 func partsTable(arms []experiment.ArmResult) string {
 	var b strings.Builder
 	for _, a := range arms {
@@ -87,15 +88,16 @@ func partsTable(arms []experiment.ArmResult) string {
 			for _, p := range a.Parts[i][1:] {
 				levels = append(levels, fmt.Sprintf("%d: %s / %s", p.Level, pct(p.NamedRate()), pct(p.RoleAccuracy())))
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s (%d of %d) | %s | %s | %s | %s |\n", a.Label, a.Steps[i], pct(all.NamedRate()), all.Named, all.N,
-				pct(all.RoleAccuracy()), pct(all.CorrectGivenNamed()), pct(all.ChanceGivenNamed()), strings.Join(levels, " · "))
+			fmt.Fprintf(&b, "| %s | %d | %s (%d of %d) | %s | %s / %s | %s | %s | %s |\n", a.Label, a.Steps[i], pct(all.NamedRate()), all.Named, all.N,
+				pct(all.RoleAccuracy()), pct(all.KnightShare()), pct(all.TrueKnightShare()), pct(all.CorrectGivenNamed()), pct(all.ChanceGivenNamed()),
+				strings.Join(levels, " · "))
 		}
 	}
 	if b.Len() == 0 {
 		return ""
 	}
-	return "| arm | step | answers naming the puzzle's people | roles right in them (guessing: 50) | right when named | by guessing roles | per level: named / roles right |\n" +
-		"|---|---:|---:|---:|---:|---:|---|\n" + b.String()
+	return "| arm | step | answers naming the puzzle's people | roles right in them (guessing: 50) | knights among their roles / in the truth | right when named | by guessing roles | per level: named / roles right |\n" +
+		"|---|---:|---:|---:|---:|---:|---:|---|\n" + b.String()
 }
 
 // efficiencyTable is the paper's efficiency comparison: what each arm spent
@@ -127,6 +129,8 @@ func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs 
 			"A K&K answer is right when its box names the puzzle's people (copied from the prompt) and gives each the right role " +
 			"(the reasoning). A model that names them and guesses the roles is right 2^-n of the time on n people " +
 			"(\"by guessing roles\"); only accuracy beyond that, or role accuracy above 50%, is reasoning. " +
+			"A share of knights away from the truth's is a bias in the roles given: RL can move it, toward the truth or past it, " +
+			"without getting more roles right. " +
 			"Percent of the validation answers; a box counts as naming the people only in an answer that ended.\n\n" + t + "\n")
 	}
 	b.WriteString("## Efficiency\n\n" + efficiencyTable(arms) + "\n")

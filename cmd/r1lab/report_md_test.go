@@ -12,7 +12,8 @@ import (
 // validations with kept responses, percentages, counts and levels.
 func TestPartsTable(t *testing.T) {
 	p := func(level int64, n, correct, named, people, roles int, chance float64) experiment.Parts {
-		return experiment.Parts{Level: level, N: n, Correct: correct, Named: named, People: people, RolesRight: roles, Chance: chance}
+		return experiment.Parts{Level: level, N: n, Correct: correct, Named: named, People: people, RolesRight: roles, Chance: chance,
+			Knights: roles - 1, TrueKnights: roles + 1} // not the truth's share, to see them apart
 	}
 	arms := []experiment.ArmResult{
 		{Arm: experiment.RLArms[1], Steps: []int64{0, 5, 10}, Parts: [][]experiment.Parts{
@@ -24,8 +25,8 @@ func TestPartsTable(t *testing.T) {
 	}
 	got := partsTable(arms)
 	for _, want := range []string{
-		"| short-CoT SFT | 0 | 50.0 (2 of 4) | 60.0 | 50.0 | 18.8 | 2: 50.0 / 100.0 · 3: 50.0 / 33.3 |",
-		"| short-CoT SFT | 5 | 0.0 (0 of 4) | – | – | – |  |",
+		"| short-CoT SFT | 0 | 50.0 (2 of 4) | 60.0 | 40.0 / 80.0 | 50.0 | 18.8 | 2: 50.0 / 100.0 · 3: 50.0 / 33.3 |",
+		"| short-CoT SFT | 5 | 0.0 (0 of 4) | – | – / – | – | – |  |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("partsTable lacks %q:\n%s", want, got)

@@ -157,6 +157,9 @@ func printParts(w io.Writer, scored []evaluate.Row) error {
 	fmt.Fprintf(w, "answers naming the puzzle's people: %s (%d of %d); roles right in them: %s (guessing: 50%%); right when named: %s (by guessing roles: %s)\n",
 		pc(all.NamedRate()), all.Named, all.N, pc(all.RoleAccuracy()), pc(all.CorrectGivenNamed()), pc(all.ChanceGivenNamed()))
 	if all.Named > 0 {
+		fmt.Fprintf(w, "  knights among the roles they give: %s (the truth's for the same people: %s)\n", pc(all.KnightShare()), pc(all.TrueKnightShare()))
+	}
+	if all.Named > 0 {
 		roles, beyond, err := experiment.PartsCI(answers, 10000, 1234)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/datasets/reward"
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
@@ -112,6 +113,29 @@ func TestEvalFileName(t *testing.T) {
 	} {
 		if got := evalFileName(in); got != want {
 			t.Errorf("evalFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPrintParts checks the K&K answer breakdown that eval prints, the share
+// of knights against the truth's included.
+func TestPrintParts(t *testing.T) {
+	const truth = "Zoey is a knave, Oliver is a knight"
+	row := func(index int64, box string) evaluate.Row {
+		r := `\boxed{` + box + "}" + reward.EndOfText
+		return evaluate.Row{Index: index, Level: 2, DataSource: "kk", Response: r, GroundTruth: truth, Ended: true,
+			Correct: reward.KK(r, truth).Correct}
+	}
+	var b strings.Builder
+	err := printParts(&b, []evaluate.Row{row(0, "Zoey is a knave, Oliver is a knight"), row(1, "Oliver is a knight, Zoey is a knight"),
+		row(2, "Zoey is a knight")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"answers naming the puzzle's people: 66.7% (2 of 3); roles right in them: 75.0%",
+		"knights among the roles they give: 75.0% (the truth's for the same people: 50.0%)", "level 2: named 66.7%"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("printParts lacks %q:\n%s", want, b.String())
 		}
 	}
 }

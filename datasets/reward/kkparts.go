@@ -21,6 +21,13 @@ type KKParts struct {
 	// well-formed clause of the box (the first clause that names them).
 	// It is counted whether or not Named holds.
 	RolesRight int
+	// Knights counts the puzzle's people the box calls knights, clause by
+	// clause as RolesRight (the first clause that names them), and
+	// TrueKnights those the ground truth calls knights. Their ratios over
+	// many answers show a bias in the roles given: a policy can move its
+	// share of knights toward or past the truth's without reasoning better,
+	// which is what RL first does to a tiny model (README).
+	Knights, TrueKnights int
 }
 
 // kkClause splits "<Name> is a knight|knave" into name and role; ok is false
@@ -47,6 +54,11 @@ func KKAnswerParts(text, groundTruth string) KKParts {
 		}
 	}
 	p := KKParts{People: len(truth)}
+	for _, role := range truth {
+		if role == "knight" {
+			p.TrueKnights++
+		}
+	}
 	content, ok := LastBoxedFlat(text)
 	if !ok {
 		return p
@@ -67,6 +79,9 @@ func KKAnswerParts(text, groundTruth string) KKParts {
 			seen[name] = true
 			if truth[name] == role {
 				p.RolesRight++
+			}
+			if role == "knight" {
+				p.Knights++
 			}
 		}
 	}

@@ -10,19 +10,19 @@ func TestKKAnswerParts(t *testing.T) {
 		name, response string
 		want           KKParts
 	}{
-		{"right", `So \boxed{Zoey is a knave, Oliver is a knight}.`, KKParts{true, 2, true, 2}},
-		{"reordered", `\boxed{Oliver is a knight, Zoey is a knave}`, KKParts{true, 2, true, 2}},
-		{"roles swapped", `\boxed{Zoey is a knight, Oliver is a knave}`, KKParts{true, 2, true, 0}},
-		{"one role right", `\boxed{Zoey is a knave, Oliver is a knave}`, KKParts{true, 2, true, 1}},
-		{"no box", "Zoey is a knave and Oliver is a knight.", KKParts{false, 2, false, 0}},
-		{"one person missing", `\boxed{Zoey is a knave}`, KKParts{true, 2, false, 1}},
-		{"a third, invented person", `\boxed{Zoey is a knave, Oliver is a knight, Lily is a knave}`, KKParts{true, 2, false, 2}},
-		{"an invented name instead", `\boxed{Zoey is a knave, Lily is a knight}`, KKParts{true, 2, false, 1}},
-		{"duplicated person, first clause counts", `\boxed{Zoey is a knight, Zoey is a knave, Oliver is a knight}`, KKParts{true, 2, false, 1}},
-		{"malformed clause", `\boxed{Zoey is knave, Oliver is a knight}`, KKParts{true, 2, false, 1}},
-		{"joined with 'and'", `\boxed{Zoey is a knave and Oliver is a knight}`, KKParts{true, 2, false, 0}},
-		{"last box wins", `\boxed{Zoey is a knave, Oliver is a knight} no: \boxed{Zoey is a knight, Oliver is a knave}`, KKParts{true, 2, true, 0}},
-		{"empty box", `\boxed{}`, KKParts{true, 2, false, 0}},
+		{"right", `So \boxed{Zoey is a knave, Oliver is a knight}.`, KKParts{true, 2, true, 2, 1, 1}},
+		{"reordered", `\boxed{Oliver is a knight, Zoey is a knave}`, KKParts{true, 2, true, 2, 1, 1}},
+		{"roles swapped", `\boxed{Zoey is a knight, Oliver is a knave}`, KKParts{true, 2, true, 0, 1, 1}},
+		{"one role right", `\boxed{Zoey is a knave, Oliver is a knave}`, KKParts{true, 2, true, 1, 0, 1}},
+		{"no box", "Zoey is a knave and Oliver is a knight.", KKParts{false, 2, false, 0, 0, 1}},
+		{"one person missing", `\boxed{Zoey is a knave}`, KKParts{true, 2, false, 1, 0, 1}},
+		{"a third, invented person", `\boxed{Zoey is a knave, Oliver is a knight, Lily is a knave}`, KKParts{true, 2, false, 2, 1, 1}},
+		{"an invented name instead", `\boxed{Zoey is a knave, Lily is a knight}`, KKParts{true, 2, false, 1, 0, 1}},
+		{"duplicated person, first clause counts", `\boxed{Zoey is a knight, Zoey is a knave, Oliver is a knight}`, KKParts{true, 2, false, 1, 2, 1}},
+		{"malformed clause", `\boxed{Zoey is knave, Oliver is a knight}`, KKParts{true, 2, false, 1, 1, 1}},
+		{"joined with 'and'", `\boxed{Zoey is a knave and Oliver is a knight}`, KKParts{true, 2, false, 0, 0, 1}},
+		{"last box wins", `\boxed{Zoey is a knave, Oliver is a knight} no: \boxed{Zoey is a knight, Oliver is a knave}`, KKParts{true, 2, true, 0, 1, 1}},
+		{"empty box", `\boxed{}`, KKParts{true, 2, false, 0, 0, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,11 +47,15 @@ func FuzzKKAnswerParts(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, response string) {
 		p := KKAnswerParts(response, kkGT)
-		if p.People != 2 || p.RolesRight < 0 || p.RolesRight > p.People || (p.Named && !p.Boxed) {
+		if p.People != 2 || p.RolesRight < 0 || p.RolesRight > p.People || (p.Named && !p.Boxed) ||
+			p.TrueKnights != 1 || p.Knights < 0 || p.Knights > p.People {
 			t.Fatalf("parts out of range: %+v", p)
 		}
 		if r := KKNoEOS(response, kkGT); r.Correct != (p.Named && p.RolesRight == p.People) {
 			t.Fatalf("KKNoEOS correct = %v, parts %+v", r.Correct, p)
+		}
+		if p.Named && p.RolesRight == p.People && p.Knights != p.TrueKnights {
+			t.Fatalf("a right answer calls %d knights, the truth %d: %+v", p.Knights, p.TrueKnights, p)
 		}
 	})
 }

@@ -114,9 +114,11 @@ type Summary struct {
 	// Named and RoleAccuracy split the K&K accuracy into copying and
 	// reasoning (see LevelSummary); NaN without K&K responses.
 	Named, RoleAccuracy float64
-	Levels              []LevelSummary
-	Wall                time.Duration
-	NewTokens           int
+	// KnightShare and TrueKnightShare: see LevelSummary.
+	KnightShare, TrueKnightShare float64
+	Levels                       []LevelSummary
+	Wall                         time.Duration
+	NewTokens                    int
 }
 
 // LevelSummary is the summary of one level.
@@ -136,6 +138,11 @@ type LevelSummary struct {
 	// responses: the reasoning half, 0.5 being a coin flip per role. NaN
 	// when no response names the people.
 	RoleAccuracy float64
+	// KnightShare is the share of knights among the roles the Named
+	// responses give, TrueKnightShare among their people's true roles: a
+	// bias in the roles, apart from reasoning (reward.KKParts). NaN when no
+	// response names the people.
+	KnightShare, TrueKnightShare float64
 }
 
 // rewardFor returns the paper's reward for a data source.
@@ -243,13 +250,14 @@ func Summarize(rows []Row) Summary {
 	// agg returns rs's summary (Level unset) and the most samples of one prompt.
 	agg := func(rs []Row) (l LevelSummary, most int) {
 		var acc, clip, length float64
-		var kk, named, people, rolesRight int
+		var kk, named, people, rolesRight, knights, trueKnights int
 		solved, seen := map[key]bool{}, map[key]int{}
 		for _, r := range rs {
 			if r.DataSource == "kk" {
 				kk++
 				if kp := reward.KKAnswerParts(r.Response, r.GroundTruth); r.Ended && kp.Named {
 					named, people, rolesRight = named+1, people+kp.People, rolesRight+kp.RolesRight
+					knights, trueKnights = knights+kp.Knights, trueKnights+kp.TrueKnights
 				}
 			}
 			k := key{r.DataSource, r.Index}
@@ -266,11 +274,13 @@ func Summarize(rows []Row) Summary {
 		}
 		n := float64(max(1, len(rs)))
 		return LevelSummary{N: len(rs), Prompts: len(seen), Accuracy: acc / n, PassAtN: float64(len(solved)) / float64(max(1, len(seen))),
-			ClipRatio: clip / n, MeanLength: length / n, Named: share(named, kk), RoleAccuracy: share(rolesRight, people)}, most
+			ClipRatio: clip / n, MeanLength: length / n, Named: share(named, kk), RoleAccuracy: share(rolesRight, people),
+			KnightShare: share(knights, people), TrueKnightShare: share(trueKnights, people)}, most
 	}
 	all, most := agg(rows)
 	s := Summary{N: all.N, Prompts: all.Prompts, Samples: most, Accuracy: all.Accuracy, PassAtN: all.PassAtN,
-		ClipRatio: all.ClipRatio, MeanLength: all.MeanLength, Named: all.Named, RoleAccuracy: all.RoleAccuracy}
+		ClipRatio: all.ClipRatio, MeanLength: all.MeanLength, Named: all.Named, RoleAccuracy: all.RoleAccuracy,
+		KnightShare: all.KnightShare, TrueKnightShare: all.TrueKnightShare}
 	byLevel := map[int64][]Row{}
 	for _, r := range rows {
 		byLevel[r.Level] = append(byLevel[r.Level], r)
@@ -303,7 +313,8 @@ func share(a, n int) float64 {
 // prompt the correctness metrics are mean@n, and val/test_pass@<n>/<source>
 // and val_level_pass@<n>/<L> are added. With K&K responses, the answer
 // breakdown is added where defined: val/named/kk, val/role_accuracy/kk,
-// val_level_named/<L>_named and val_level_role_accuracy/<L>_role_accuracy.
+// val/knight_share/kk, val/true_knight_share/kk, val_level_named/<L>_named
+// and val_level_role_accuracy/<L>_role_accuracy.
 func (s Summary) Metrics(source string) map[string]float64 {
 	m := map[string]float64{
 		"val/test_correctness/" + source: s.Accuracy,
@@ -318,6 +329,8 @@ func (s Summary) Metrics(source string) map[string]float64 {
 	}
 	addDefined("val/named/kk", s.Named)
 	addDefined("val/role_accuracy/kk", s.RoleAccuracy)
+	addDefined("val/knight_share/kk", s.KnightShare)
+	addDefined("val/true_knight_share/kk", s.TrueKnightShare)
 	if s.Samples > 1 {
 		m[fmt.Sprintf("val/test_pass@%d/%s", s.Samples, source)] = s.PassAtN
 	}

@@ -118,6 +118,7 @@ func TestSummarizeKKParts(t *testing.T) {
 	}
 	m := s.Metrics("kk")
 	for name, v := range map[string]float64{"val/named/kk": 3.0 / 5, "val/role_accuracy/kk": 3.0 / 7,
+		"val/knight_share/kk": 2.0 / 7, "val/true_knight_share/kk": 4.0 / 7, // rows 1, 2 and 5 call 1, 0 and 1 of their people knights; the truth 1, 1 and 2
 		"val_level_named/2_named": 2.0 / 3, "val_level_role_accuracy/3_role_accuracy": 0} {
 		if got, ok := m[name]; !ok || !near(got, v) {
 			t.Errorf("metric %s = %v (present %v), want %v", name, got, ok, v)
@@ -128,7 +129,7 @@ func TestSummarizeKKParts(t *testing.T) {
 			t.Errorf("metric %s present for a level without K&K answers", name)
 		}
 	}
-	if a := Summarize(rows[5:]); !math.IsNaN(a.Named) || !math.IsNaN(a.RoleAccuracy) {
-		t.Errorf("ARITH only: named %v, role accuracy %v; want NaN", a.Named, a.RoleAccuracy)
+	if a := Summarize(rows[5:]); !math.IsNaN(a.Named) || !math.IsNaN(a.RoleAccuracy) || !math.IsNaN(a.KnightShare) {
+		t.Errorf("ARITH only: named %v, role accuracy %v, knight share %v; want NaN", a.Named, a.RoleAccuracy, a.KnightShare)
 	}
 }
