@@ -109,6 +109,8 @@ var paperCPUKK = preset{
 	// lowered the base's mean@8 by 4.4 points [−8.4, −0.7] in 20 steps and the short-CoT arm's by 2.9,
 	// 2e-5 changed nothing (−0.4 [−2.7, +2.0]), and 5e-5 with 32 prompts per step raised it by 2.6
 	// points [+0.3, +5.1] in 40 steps (the CoT arms cannot afford 32: their responses are 6–15× longer).
+	// From this preset's own base, 32 prompts at 5e-5 still lowered greedy accuracy (25 → 19 of 120 in 20
+	// steps; mean@8 +0.8 [−0.8, +2.6]): GRPO first moves the share of knights the answers give (README).
 	// 640 tokens hold 448 of the 450 long-CoT SFT traces (320 held 91, and 408 of the 450 short-CoT ones).
 	rl: []string{"--steps", "20", "--prompts-per-step", "8", "--max-new", "640", "--warmup", "1", "--lr", "5e-5", "--val-every", "5",
 		"--val-batch", "40", "--checkpoint-every", "5", "--keep", "4"},
