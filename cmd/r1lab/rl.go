@@ -125,10 +125,12 @@ func rlFlags(fs *flag.FlagSet, c rl.Config) func() rl.Config {
 	ckpt := fs.Int("checkpoint-every", c.CheckpointEvery, "checkpoint every N steps (and at the end)")
 	keep := fs.Int("keep", c.Keep, "newest checkpoints kept (the sample-effect analyses read every kept one)")
 	seed := fs.Uint64("seed", c.Seed, "seed of the prompt shuffles and of every rollout")
+	random := fs.Float64("random-reward", c.RandomReward,
+		"replace the rule reward by a seeded coin that is 1 with this probability: the random-reward control (Shao et al. 2025 used 0.5; 0: the rule reward, the paper)")
 	return func() rl.Config {
 		c.Steps, c.PromptsPerStep, c.MaxNewTokens, c.Temperature = *steps, *prompts, *maxNew, *temp
 		c.LogRefKL, c.ValEvery, c.ValLimit, c.ValBatchSize, c.GenBatch = *logKL, *valEvery, *valLimit, *valBatch, *genBatch
-		c.CheckpointEvery, c.Keep, c.Seed = *ckpt, *keep, *seed
+		c.CheckpointEvery, c.Keep, c.Seed, c.RandomReward = *ckpt, *keep, *seed, *random
 		c.ValSamples, c.ValTemperature = *valSamples, *valTemp
 		if c.ValSamples > 1 && !flagSet(fs, "val-temperature") {
 			c.ValTemperature = *temp // sample the validation as the policy samples its rollouts

@@ -126,6 +126,7 @@ func TestRL(t *testing.T) {
 		{[]string{"--loss-agg", "mean", "--out", filepath.Join(root, "x")}, true, `LossAgg "mean"`},
 		{[]string{"--temperature", "0", "--out", filepath.Join(root, "x")}, true, "Temperature"},
 		{[]string{"--val-samples", "3", "--val-temperature", "0", "--out", filepath.Join(root, "x")}, true, "ValSamples 3"},
+		{[]string{"--random-reward", "1", "--out", filepath.Join(root, "x")}, true, "RandomReward 1"},
 		{[]string{"--data", filepath.Join(root, "nope"), "--model", modelDir, "--out", filepath.Join(root, "y")}, false, filepath.Join("nope", "rl", "train.parquet")},
 		{[]string{"--model", filepath.Join(root, "nomodel"), "--out", filepath.Join(root, "z")}, false, "nomodel"},
 	} {

@@ -175,3 +175,72 @@ func mapsKeys(m map[string][]float64) func(func(string) bool) {
 		}
 	}
 }
+
+// TestRandomReward: with Config.RandomReward the rollouts' rewards are seeded coins, not the
+// rule's, while their correctness stays the rule's verdict; the coins come up 1 at the asked rate
+// and follow the run seed.
+func TestRandomReward(t *testing.T) {
+	dir := t.TempDir()
+	c := microConfig(2)
+	c.ValEvery, c.PromptsPerStep, c.RandomReward = 0, 4, 0.5
+	mustRun(t, microModel(t, 1), c, Options{Dir: dir, rewardOf: lengthReward})
+	ones, differ := 0, 0
+	var rows []Rollout
+	for step := 1; step <= 2; step++ {
+		rows = append(rows, readRollouts(t, dir, step)...)
+	}
+	for i, r := range rows {
+		if r.Reward != 0 && r.Reward != 1 {
+			t.Fatalf("row %d: reward %v, want a coin (0 or 1)", i, r.Reward)
+		}
+		rule := float64(len(r.Prompt+r.Response) % 3) // lengthReward
+		if r.Correct != (rule == 2) {
+			t.Errorf("row %d: correctness %v, but the rule's value is %v", i, r.Correct, rule)
+		}
+		ones += int(r.Reward)
+		if r.Reward != rule {
+			differ++
+		}
+	}
+	if ones == 0 || ones == len(rows) || differ == 0 {
+		t.Errorf("%d of %d rewards are 1 and %d differ from the rule's: want coins", ones, len(rows), differ)
+	}
+	steps, cols, err := readMetrics(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cols["critic/score/mean"][len(steps)-1], mean(rows[len(rows)/2:]); math.Abs(got-want) > 1e-12 {
+		t.Errorf("critic/score/mean at step 2 = %v, want the coins' mean %v", got, want)
+	}
+
+	// The coins alone: the asked rate, and other coins under another run seed.
+	c.RandomReward = 0.3
+	other := c
+	other.Seed++
+	n, heads, same := 20000, 0.0, 0
+	for k := range n {
+		s, i, j := 1+k%7, int64(k/7), k%8
+		a := randomReward(c, s, i, j)
+		heads += a
+		if a == randomReward(other, s, i, j) {
+			same++
+		}
+		if a != randomReward(c, s, i, j) {
+			t.Fatalf("coin (%d, %d, %d) is not a function of its seed", s, i, j)
+		}
+	}
+	if rate := heads / float64(n); math.Abs(rate-0.3) > 0.015 {
+		t.Errorf("share of 1s %v, want 0.3", rate)
+	}
+	if want := 0.3*0.3 + 0.7*0.7; math.Abs(float64(same)/float64(n)-want) > 0.02 {
+		t.Errorf("%d of %d coins agree across run seeds, want about %v (independent)", same, n, want)
+	}
+}
+
+func mean(rows []Rollout) float64 {
+	s := 0.0
+	for _, r := range rows {
+		s += r.Reward
+	}
+	return s / float64(len(rows))
+}

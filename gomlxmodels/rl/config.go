@@ -86,6 +86,18 @@ type Config struct {
 	// Keep is the number of newest checkpoints kept. Default 2.
 	Keep int `json:"keep"`
 
+	// RandomReward, when above 0, replaces every rollout's reward by a seeded coin that is 1 with
+	// this probability and 0 otherwise: the random-reward control of "Spurious Rewards: Rethinking
+	// Training Signals in RLVR" (Shao et al., 2025, who used 0.5). It shows what GRPO does to a
+	// policy given no information about correctness (the group z-scores, Adam's normalised steps and
+	// the sharpening alone), to tell apart from what the rule reward teaches. The coin of sample j of
+	// prompt i at step s uses the seed sample.SeedFor(rewardSeed, 0, i, j), rewardSeed =
+	// sample.SeedFor(Seed, s, RewardSeedStream, 0), apart from the sampling seeds. Rollouts keep the
+	// rule's verdict (correctness, train_level_correctness) and validation uses the rule reward.
+	// Must be below 1 (a reward of 1 for all leaves nothing to learn). Paper: 0 (the rule reward).
+	// Default 0.
+	RandomReward float64 `json:"random_reward,omitempty"`
+
 	// Seed determines the per-epoch prompt shuffles and every sampling seed
 	// (sample.SeedFor(Seed, step, extra_info.index, sample)). Default 1234 (the paper's data seed).
 	Seed uint64 `json:"seed"`
@@ -131,6 +143,9 @@ func (c Config) Validate() error {
 		bad("ValSamples %d must be ≥ 0 and ValTemperature %g ≥ 0, above 0 with more than one sample per prompt (greedy responses are all the same)",
 			c.ValSamples, c.ValTemperature)
 	}
+	if !(c.RandomReward >= 0 && c.RandomReward < 1) {
+		bad("RandomReward %g must be in [0, 1) (0: the rule reward)", c.RandomReward)
+	}
 	if c.LengthBucket < 1 || c.CheckpointEvery < 0 || c.Keep < 1 {
 		bad("LengthBucket %d and Keep %d must be ≥ 1, CheckpointEvery %d ≥ 0", c.LengthBucket, c.Keep, c.CheckpointEvery)
 	}
@@ -139,6 +154,10 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// RewardSeedStream stands in for the prompt index when the random-reward seed of a step is
+// derived (Config.RandomReward): no prompt has that index.
+const RewardSeedStream = math.MaxUint64 - 1
 
 // ValSeedStream stands in for the prompt index when the validation seed of a step is derived
 // (see Config.ValTemperature), so that validation draws are apart from rollouts.

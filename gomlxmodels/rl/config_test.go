@@ -39,6 +39,9 @@ func TestConfigValidate(t *testing.T) {
 		{"one sample at a temperature", func(c *Config) { c.ValTemperature = 1 }, ""},
 		{"grpo", func(c *Config) { c.GRPO.GroupSize = 0 }, "GroupSize 0"},
 		{"reference for KL", func(c *Config) { c.GRPO.KLCoef = 0.01 }, ""},
+		{"random reward", func(c *Config) { c.RandomReward = 0.5 }, ""},
+		{"random reward of 1", func(c *Config) { c.RandomReward = 1 }, "RandomReward 1 must be in [0, 1)"},
+		{"negative random reward", func(c *Config) { c.RandomReward = -0.5 }, "RandomReward -0.5"},
 	} {
 		c := DefaultConfig()
 		tc.edit(&c)

@@ -3,6 +3,7 @@ package rl
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/r1lab/r1lab/gomlxmodels/grpo"
@@ -94,6 +95,9 @@ func generate(s *sample.Sampler, tok *tokenizer.Tokenizer, c Config, step int, p
 			return nil, fmt.Errorf("rl: step %d: the %s reward of prompt %d, sample %d is %v",
 				step, it.source, it.index, k%g, score.Value)
 		}
+		if c.RandomReward > 0 {
+			score.Value = randomReward(c, step, it.index, k%g)
+		}
 		rewards[k] = score.Value
 		out.responses[k], out.old[k], out.entropies[k] = r.Tokens, r.SampleLogProbs, r.Entropies
 		out.tokens += len(r.Tokens)
@@ -167,4 +171,14 @@ func share(rows []Rollout, f func(Rollout) bool) float64 {
 		}
 	}
 	return float64(n) / float64(max(len(rows), 1))
+}
+
+// randomReward is Config.RandomReward's coin for sample j of the prompt with index i at step s:
+// 1 with probability c.RandomReward, from its own seed (see Config.RandomReward).
+func randomReward(c Config, s int, i int64, j int) float64 {
+	seed := sample.SeedFor(sample.SeedFor(c.Seed, uint64(s), RewardSeedStream, 0), 0, uint64(i), uint64(j))
+	if rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)).Float64() < c.RandomReward {
+		return 1
+	}
+	return 0
 }
