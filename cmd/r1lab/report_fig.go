@@ -118,13 +118,23 @@ func reportFigures(dir, task string, arms []experiment.ArmResult) ([]figure, err
 	}
 
 	// K&K: do the answers get the roles right, beyond copying the names? (experiment.Parts)
-	roles, named := partsSeries(arms)
+	roles, named, bias := partsSeries(arms)
 	if len(roles) > 0 {
 		f := frame("Roles right vs RL step ("+task+")", "right roles in answers naming the people (%)")
 		f.YRange, f.Legend = [2]float64{0, 100}, figures.BottomLeft // the curves hover around 50%
 		png, err = figures.Lines(roles, figures.LinesOptions{Frame: f, Markers: true})
 		if err := save("role_accuracy_vs_step.png", "Share of right roles in the validation answers whose box names exactly the puzzle's people, "+
 			fmt.Sprintf("vs RL step; 50%% is guessing each role. Validations with fewer than %d such answers are left out.", minNamedForRoles), png, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(bias) > 0 {
+		f := frame("Knight bias vs RL step ("+task+")", "knights among the roles given − in the truth (points)")
+		f.YRange, f.Legend = [2]float64{-100, 100}, figures.Outside
+		png, err = figures.Lines(bias, figures.LinesOptions{Frame: f, Markers: true})
+		if err := save("knight_bias_vs_step.png", "Share of knights among the roles the validation answers naming the people give, minus the truth's "+
+			"for the same people, vs RL step: a bias in the roles, apart from reasoning (RL moves it first on a tiny model). "+
+			fmt.Sprintf("Validations with fewer than %d such answers are left out.", minNamedForRoles), png, err); err != nil {
 			return nil, err
 		}
 	}
@@ -171,12 +181,14 @@ const minNamedForRoles = 10
 // partsSeries returns, for the arms with kept K&K validation responses, the
 // role accuracy (%) of the answers naming the people at each validation
 // with at least minNamedForRoles of them, followed by a "guessing" line at
-// 50% over the steps shown (none without any), and the share (%) of answers
-// naming the people at each validation with kept responses.
-func partsSeries(arms []experiment.ArmResult) (roles, named []figures.Series) {
+// 50% over the steps shown (none without any); the share (%) of answers
+// naming the people at each validation with kept responses; and the knight
+// bias at the role points, the share of knights among the roles given minus
+// the truth's (points), followed by a "no bias" line at 0.
+func partsSeries(arms []experiment.ArmResult) (roles, named, bias []figures.Series) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, a := range arms {
-		r, n := figures.Series{Name: a.Label}, figures.Series{Name: a.Label}
+		r, n, k := figures.Series{Name: a.Label}, figures.Series{Name: a.Label}, figures.Series{Name: a.Label}
 		for i, ps := range a.Parts {
 			if len(ps) == 0 {
 				continue
@@ -186,17 +198,19 @@ func partsSeries(arms []experiment.ArmResult) (roles, named []figures.Series) {
 			if ps[0].Named >= minNamedForRoles {
 				lo, hi = math.Min(lo, x), math.Max(hi, x)
 				r.X, r.Y = append(r.X, x), append(r.Y, 100*ps[0].RoleAccuracy())
+				k.X, k.Y = append(k.X, x), append(k.Y, 100*float64(ps[0].Knights-ps[0].TrueKnights)/float64(ps[0].People)) // KnightShare − TrueKnightShare
 			}
 		}
 		if len(n.X) > 0 {
 			named = append(named, n)
 		}
 		if len(r.X) > 0 {
-			roles = append(roles, r)
+			roles, bias = append(roles, r), append(bias, k)
 		}
 	}
 	if len(roles) > 0 {
 		roles = append(roles, figures.Series{Name: "guessing", X: []float64{lo, hi}, Y: []float64{50, 50}})
+		bias = append(bias, figures.Series{Name: "no bias", X: []float64{lo, hi}, Y: []float64{0, 0}})
 	}
-	return roles, named
+	return roles, named, bias
 }

@@ -40,20 +40,20 @@ func TestPartsTable(t *testing.T) {
 	}
 }
 
-// TestPartsSeries: the role and naming curves of the report's figures take
-// each validation with kept responses, skip role points resting on fewer
-// than minNamedForRoles named answers, and draw the 50% guessing line over
-// the role points' steps.
+// TestPartsSeries: the role, naming and knight-bias curves of the report's
+// figures take each validation with kept responses, skip role and bias points
+// resting on fewer than minNamedForRoles named answers, and draw the 50%
+// guessing and 0 no-bias lines over the role points' steps.
 func TestPartsSeries(t *testing.T) {
-	p := func(n, named, people, roles int) []experiment.Parts {
-		return []experiment.Parts{{N: n, Named: named, People: people, RolesRight: roles}}
+	p := func(n, named, people, roles int) []experiment.Parts { // knights: half the people; the truth: the right roles
+		return []experiment.Parts{{N: n, Named: named, People: people, RolesRight: roles, Knights: people / 2, TrueKnights: roles}}
 	}
 	arms := []experiment.ArmResult{
 		{Arm: experiment.Arm{Label: "a"}, Steps: []int64{0, 5, 10}, Parts: [][]experiment.Parts{p(40, 20, 50, 30), p(40, 9, 20, 20), p(80, 20, 40, 40)}},
 		{Arm: experiment.Arm{Label: "b"}, Steps: []int64{0, 5}, Parts: [][]experiment.Parts{nil, p(20, 10, 20, 0)}},
 		{Arm: experiment.Arm{Label: "c"}, Steps: []int64{0}}, // no kept responses: no curve
 	}
-	roles, named := partsSeries(arms)
+	roles, named, bias := partsSeries(arms)
 	if len(roles) != 3 || roles[0].Name != "a" || !slices.Equal(roles[0].X, []float64{0, 10}) || !slices.Equal(roles[0].Y, []float64{60, 100}) ||
 		roles[1].Name != "b" || !slices.Equal(roles[1].X, []float64{5}) || !slices.Equal(roles[1].Y, []float64{0}) ||
 		roles[2].Name != "guessing" || !slices.Equal(roles[2].X, []float64{0, 10}) || !slices.Equal(roles[2].Y, []float64{50, 50}) {
@@ -63,7 +63,11 @@ func TestPartsSeries(t *testing.T) {
 		!slices.Equal(named[1].Y, []float64{50}) {
 		t.Errorf("named %+v", named)
 	}
-	if r, n := partsSeries(arms[2:]); r != nil || n != nil {
-		t.Errorf("no kept responses: roles %v, named %v", r, n)
+	if len(bias) != 3 || !slices.Equal(bias[0].X, []float64{0, 10}) || !slices.Equal(bias[0].Y, []float64{-10, -50}) ||
+		!slices.Equal(bias[1].Y, []float64{50}) || bias[2].Name != "no bias" || !slices.Equal(bias[2].Y, []float64{0, 0}) {
+		t.Errorf("bias %+v", bias)
+	}
+	if r, n, b := partsSeries(arms[2:]); r != nil || n != nil || b != nil {
+		t.Errorf("no kept responses: roles %v, named %v, bias %v", r, n, b)
 	}
 }

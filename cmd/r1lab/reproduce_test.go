@@ -136,8 +136,10 @@ func TestReproduce(t *testing.T) {
 		}
 	}
 	// The role figure needs answers that name the people; a micro model may give none.
-	if _, err := os.Stat(filepath.Join(out, "figures", "role_accuracy_vs_step.png")); (err == nil) != (roleRows > 0) {
-		t.Errorf("role_accuracy_vs_step.png: %v, with %d role_accuracy rows in results.parquet", err, roleRows)
+	for _, fig := range []string{"role_accuracy_vs_step.png", "knight_bias_vs_step.png"} {
+		if _, err := os.Stat(filepath.Join(out, "figures", fig)); (err == nil) != (roleRows > 0) {
+			t.Errorf("%s: %v, with %d role_accuracy rows in results.parquet", fig, err, roleRows)
+		}
 	}
 	for _, arm := range []string{"rl-base", "rl-short", "rl-long"} {
 		if perArm[arm] != 4 { // steps 0, 1, 2, 3
