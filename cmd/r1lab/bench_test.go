@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/bench"
 )
 
@@ -29,10 +30,15 @@ func TestBenchCommand(t *testing.T) {
 			t.Fatalf("%v\n%s", err, stderr.String())
 		}
 		text := stdout.String()
-		for _, want := range []string{"backend:", "model:", "measurement", bench.Train, bench.DecodeNaive, "wrote"} {
+		for _, want := range []string{"backend:", "build: " + backend.DescribeBuild(), "model:", "measurement", bench.Train, bench.DecodeNaive, "wrote"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("output lacks %q:\n%s", want, text)
 			}
+		}
+		// The advice is printed exactly where there is some for this build on this CPU.
+		if advice := backend.SIMDAdvice(); strings.Contains(text, "note: ") != (advice != "") ||
+			(advice != "" && !strings.Contains(text, "note: "+advice+"\n")) {
+			t.Errorf("advice for this build on this CPU: %q; output:\n%s", advice, text)
 		}
 		var got []bench.Result
 		if ext == ".json" {
@@ -49,7 +55,8 @@ func TestBenchCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if len(got) != len(bench.Measurements) || got[0].Impl != bench.ImplR1lab || !(got[0].TokensPerSec > 0) {
+		if len(got) != len(bench.Measurements) || got[0].Impl != bench.ImplR1lab || !(got[0].TokensPerSec > 0) ||
+			got[0].Build != backend.BuildTag() {
 			t.Errorf("%s holds %+v", ext, got)
 		}
 	}

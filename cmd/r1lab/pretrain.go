@@ -134,11 +134,11 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	} else {
 		fmt.Fprintf(stderr, "model: %s, %d parameters\n", *size, m.NumParams())
 	}
-	if err := writeJSON(filepath.Join(*out, "config.json"), map[string]any{
+	if err := writeRunConfig(*out, *resume, map[string]any{
 		"command": "pretrain", "size": sizeName, "init_model": *initModel, "model": mc, "init_seed": *initSeed, "seq_len": *seqLen,
 		"corpus": cc, "trainer": tc, "val_fraction": *valFrac, "kk_data": *kkData, "arith_data": *arithData,
 		"tokenizer_vocab": tok.VocabSize(),
-	}); err != nil {
+	}, stderr); err != nil {
 		return err
 	}
 	b, err := openBackend(stderr)

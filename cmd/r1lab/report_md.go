@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/r1lab/r1lab/analysis/experiment"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 )
 
 // figure is one figure of the report: its file (relative to the report) and caption.
@@ -153,5 +156,56 @@ func reportMarkdown(e *experiment.Experiment, arms []experiment.ArmResult, figs 
 		}
 	}
 	fmt.Fprintf(&b, "\nTotal wall time of the finished stages: %.1f minutes.\n", e.TotalWallS()/60)
+	b.WriteString(environmentNote(e.Stages, stageEnvironments(e)))
+	return b.String()
+}
+
+// stageEnvironments reads the environment each stage's run recorded in its config.json (see
+// writeRunConfig); stages without one (data, report, runs of an older r1lab) are left out.
+func stageEnvironments(e *experiment.Experiment) map[string]backend.Environment {
+	envs := map[string]backend.Environment{}
+	for _, name := range e.Stages {
+		js, err := os.ReadFile(filepath.Join(e.RunDir(name), experiment.ConfigFile))
+		if err != nil {
+			continue
+		}
+		var c struct {
+			Env *backend.Environment `json:"environment"`
+		}
+		if json.Unmarshal(js, &c) == nil && c.Env != nil {
+			envs[name] = *c.Env
+		}
+	}
+	return envs
+}
+
+// environmentNote says where the stages ran: one line when they all ran in one environment, one
+// per environment (with its stages) when a resume moved the run to another build, backend or
+// machine, because same seed, same bytes holds only within one backend configuration and build.
+func environmentNote(stages []string, envs map[string]backend.Environment) string {
+	var order []string
+	byEnv := map[string][]string{}
+	for _, name := range stages {
+		env, ok := envs[name]
+		if !ok {
+			continue
+		}
+		key := env.String()
+		if _, seen := byEnv[key]; !seen {
+			order = append(order, key)
+		}
+		byEnv[key] = append(byEnv[key], name)
+	}
+	switch len(order) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("\nRan with %s.\n", order[0])
+	}
+	var b strings.Builder
+	b.WriteString("\nThe stages ran in more than one environment (results are the same bytes only within one backend and build):\n\n")
+	for _, key := range order {
+		fmt.Fprintf(&b, "- %s: %s\n", key, strings.Join(byEnv[key], ", "))
+	}
 	return b.String()
 }

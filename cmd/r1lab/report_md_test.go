@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/analysis/experiment"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 )
 
 // TestPartsTable checks the answer breakdown's rows: the first and last
@@ -69,5 +70,44 @@ func TestPartsSeries(t *testing.T) {
 	}
 	if r, n, b := partsSeries(arms[2:]); r != nil || n != nil || b != nil {
 		t.Errorf("no kept responses: roles %v, named %v, bias %v", r, n, b)
+	}
+}
+
+// TestEnvironmentNote: one line when every stage that recorded an environment ran in the same one,
+// one per environment with its stages when a resume moved the run, nothing when none recorded one.
+func TestEnvironmentNote(t *testing.T) {
+	cpu := backend.CPU{Arch: "amd64", Vendor: "AuthenticAMD", Model: "AMD EPYC", Cores: 2}
+	plain := backend.Environment{Backend: "go:parallelism=-1", Go: "go1.26.8", OS: "linux", CPU: cpu}
+	simd := plain
+	simd.SIMDBuild = true
+	stages := []string{"data", "drills", "base", "rl-base", "report"}
+	for _, tc := range []struct {
+		name string
+		envs map[string]backend.Environment
+		want []string // substrings, in order; nil: empty note
+	}{
+		{"none recorded", map[string]backend.Environment{}, nil},
+		{"one environment", map[string]backend.Environment{"drills": plain, "base": plain, "rl-base": plain},
+			[]string{"\nRan with " + plain.String() + ".\n"}},
+		{"resumed with the other build", map[string]backend.Environment{"drills": plain, "base": simd, "rl-base": plain},
+			[]string{"more than one environment", "- " + plain.String() + ": drills, rl-base\n", "- " + simd.String() + ": base\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := environmentNote(stages, tc.envs)
+			if tc.want == nil {
+				if got != "" {
+					t.Errorf("want no note, got %q", got)
+				}
+				return
+			}
+			at := 0
+			for _, w := range tc.want {
+				i := strings.Index(got[at:], w)
+				if i < 0 {
+					t.Fatalf("note lacks %q after offset %d:\n%s", w, at, got)
+				}
+				at += i + len(w)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/r1lab/r1lab/analysis/experiment"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 )
 
 // microPreset is the smoke preset, under a name tests can register and
@@ -109,7 +110,8 @@ func TestReproduce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"| base (no SFT) |", "| long-CoT SFT |", "## Efficiency", "skipped: redistill: the a set",
-		"## What the answers get right", "| long-CoT SFT | 3 |", "decoding: greedy."} {
+		"## What the answers get right", "| long-CoT SFT | 3 |", "decoding: greedy.",
+		"\nRan with " + backend.HostEnvironment().String() + ".\n"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -56,10 +56,10 @@ func runRL(args []string, stdout, stderr io.Writer) error {
 	if len(train) == 0 {
 		return errors.New(trainFile + ": no rows")
 	}
-	if err := writeJSON(filepath.Join(*out, "config.json"), map[string]any{
+	if err := writeRunConfig(*out, *resume, map[string]any{
 		"command": "rl", "model": *modelPath, "model_config": m.Config, "data": *data,
 		"train_file": trainFile, "test_file": testFile, "train_rows": len(train), "test_rows": len(test), "rl": c,
-	}); err != nil {
+	}, stderr); err != nil {
 		return err
 	}
 	b, err := openBackend(stderr)

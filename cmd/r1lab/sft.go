@@ -94,7 +94,7 @@ func (j sftJob) run(stdout, stderr io.Writer) error {
 	for k, v := range j.extra {
 		config[k] = v
 	}
-	if err := writeJSON(filepath.Join(j.out, "config.json"), config); err != nil {
+	if err := writeRunConfig(j.out, j.resume, config, stderr); err != nil {
 		return err
 	}
 	b, err := openBackend(stderr)

@@ -56,7 +56,50 @@ func openBackend(stderr io.Writer) (compute.Backend, error) {
 		return nil, err
 	}
 	fmt.Fprintf(stderr, "backend: %s\n", backend.Describe(b))
+	describeBuild(stderr, b)
 	return b, nil
+}
+
+// describeBuild says how this binary was built and on what CPU it runs, with advice when the
+// build is the slower one there (backend.SIMDAdvice); the build matters only for the Go backend.
+func describeBuild(w io.Writer, b compute.Backend) {
+	fmt.Fprintf(w, "build: %s\n", backend.DescribeBuild())
+	if b.String() != "go" { // the Go backend's short name (its Name() is "Go Backend")
+		return
+	}
+	if advice := backend.SIMDAdvice(); advice != "" {
+		fmt.Fprintf(w, "note: %s\n", advice)
+	}
+}
+
+// writeRunConfig writes a run's config.json with the environment it runs in (backend
+// configuration, build, Go, CPU). When a run is resumed in another backend configuration or
+// build it says so on stderr, since the continuation cannot be the bytes an uninterrupted run
+// would have written, and keeps the environment the run started in as "environment_started".
+func writeRunConfig(dir string, resume bool, config map[string]any, stderr io.Writer) error {
+	path := filepath.Join(dir, "config.json")
+	env := backend.HostEnvironment()
+	config["environment"] = env
+	if resume {
+		var old struct {
+			Env     *backend.Environment `json:"environment"`
+			Started *backend.Environment `json:"environment_started"`
+		}
+		if js, err := os.ReadFile(path); err == nil && json.Unmarshal(js, &old) == nil && old.Env != nil {
+			changed := old.Env.SameResults(env) != ""
+			if changed {
+				fmt.Fprintf(stderr, "warning: %s was run with %s; resuming with %s: the steps from here on will "+
+					"differ by float rounding from an uninterrupted run's\n", dir, old.Env.Brief(), env.Brief())
+			}
+			switch {
+			case old.Started != nil:
+				config["environment_started"] = old.Started
+			case changed:
+				config["environment_started"] = old.Env
+			}
+		}
+	}
+	return writeJSON(path, config)
 }
 
 // prepareRunDir creates dir, or checks that a run there may continue: a

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/r1lab/r1lab/datasets/dataio"
 	"github.com/r1lab/r1lab/datasets/reward"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/evaluate"
 	"github.com/r1lab/r1lab/gomlxmodels/modeldir"
 	"github.com/r1lab/r1lab/gomlxmodels/runlog"
@@ -58,9 +61,41 @@ func TestPretrainSFTEval(t *testing.T) {
 	if code, _, errOut := runCLI(append([]string{"pretrain", "--out", base, "--kk-data", data}, micro...)...); code != 2 || !strings.Contains(errOut, "--resume") {
 		t.Errorf("second pretrain into %s: exit %d, %q", base, code, errOut)
 	}
-	out = mustRun(append([]string{"pretrain", "--out", base, "--kk-data", data, "--resume"}, micro...)...)
-	if !strings.Contains(out, "pre-trained") {
-		t.Errorf("resumed pretrain: %s", out)
+	// config.json records the environment; a run resumed by the other build says so and keeps
+	// the one it started in.
+	cfgPath := filepath.Join(base, "config.json")
+	var cfg map[string]any
+	readCfg := func() {
+		t.Helper()
+		js, err := os.ReadFile(cfgPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg = map[string]any{}
+		if err := json.Unmarshal(js, &cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	readCfg()
+	env, _ := cfg["environment"].(map[string]any)
+	if env["backend"] != backend.Config() || env["simd_build"] != backend.SIMDBuild || env["go"] != runtime.Version() {
+		t.Fatalf("config.json environment = %v", cfg["environment"])
+	}
+	env["simd_build"] = !backend.SIMDBuild
+	if err := writeJSON(cfgPath, cfg); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(append([]string{"pretrain", "--out", base, "--kk-data", data, "--resume"}, micro...)...)
+	if code != 0 || !strings.Contains(out, "pre-trained") {
+		t.Errorf("resumed pretrain: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "build: ") || !strings.Contains(errOut, "warning: "+base+" was run with") {
+		t.Errorf("resumed by the other build, stderr lacks the build line or the warning:\n%s", errOut)
+	}
+	readCfg()
+	started, _ := cfg["environment_started"].(map[string]any)
+	if env, _ := cfg["environment"].(map[string]any); started["simd_build"] != !backend.SIMDBuild || env["simd_build"] != backend.SIMDBuild {
+		t.Errorf("after the resume: environment %v, environment_started %v", cfg["environment"], cfg["environment_started"])
 	}
 
 	sftRun := filepath.Join(root, "runs", "sft")

@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/r1lab/r1lab/gomlxmodels/backend"
 	"github.com/r1lab/r1lab/gomlxmodels/lm"
 	"github.com/r1lab/r1lab/gomlxmodels/sample"
 )
@@ -64,6 +65,7 @@ func RunEach(b compute.Backend, cfg lm.Config, spec Spec, each func(Result)) ([]
 		if err != nil {
 			return out, fmt.Errorf("bench %s: %w", st.name, err)
 		}
+		r.Build = backend.BuildTag()
 		out = append(out, r)
 		if each != nil {
 			each(r)

@@ -176,4 +176,8 @@ type Result struct {
 
 	// Shape describes the workload, e.g. "B=8 S=512" or "8×128 prompt +128 new".
 	Shape string `json:"shape" parquet:"shape"`
+
+	// Build is how r1lab was built, "plain" or "simd" (GOEXPERIMENT=simd: backend.SIMDBuild),
+	// so that files of the two builds can be compared; "" for the peer.
+	Build string `json:"build" parquet:"build"`
 }

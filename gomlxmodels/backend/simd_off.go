@@ -1,0 +1,6 @@
+//go:build !goexperiment.simd
+
+package backend
+
+// simdBuild: this file is compiled only without GOEXPERIMENT=simd.
+const simdBuild = false
