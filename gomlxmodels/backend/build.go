@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // SIMDBuild reports whether this binary was built with GOEXPERIMENT=simd (Go ≥ 1.26), which
@@ -48,15 +49,21 @@ type CPU struct {
 	Cores  int      `json:"cores"`            // runtime.NumCPU
 }
 
-// HostCPU returns the CPU this process runs on. Reading /proc/cpuinfo can fail (not Linux, a
-// sandbox); the result then has the architecture and core count only.
+// HostCPU returns the CPU this process runs on, read once per process. Reading /proc/cpuinfo can
+// fail (not Linux, a sandbox); the result then has the architecture and core count only.
 func HostCPU() CPU {
+	c := hostCPU()
+	c.SIMD = slices.Clone(c.SIMD) // callers may keep and change theirs
+	return c
+}
+
+var hostCPU = sync.OnceValue(func() CPU {
 	c := CPU{Arch: runtime.GOARCH, Cores: runtime.NumCPU()}
 	if text, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		c.Vendor, c.Model, c.SIMD = parseCPUInfo(string(text))
 	}
 	return c
-}
+})
 
 // parseCPUInfo reads the vendor, model name and the AVX2/AVX-512F flags of the first processor
 // in a /proc/cpuinfo text (x86 field names; other architectures give empty values).
