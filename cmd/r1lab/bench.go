@@ -108,7 +108,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "backend: %s\n", backend.Describe(be))
-	describeBuild(stdout, be)
+	printBuild(stdout, be)
 	fmt.Fprintf(stdout, "machine: %d CPUs, GOMAXPROCS %d, load average %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage())
 	if l := loadAverage1(); l > 0.5 {
 		fmt.Fprintf(stdout, "warning: load average %.2f before starting: other processes compete for the CPUs, "+

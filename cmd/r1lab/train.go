@@ -56,13 +56,13 @@ func openBackend(stderr io.Writer) (compute.Backend, error) {
 		return nil, err
 	}
 	fmt.Fprintf(stderr, "backend: %s\n", backend.Describe(b))
-	describeBuild(stderr, b)
+	printBuild(stderr, b)
 	return b, nil
 }
 
-// describeBuild says how this binary was built and on what CPU it runs, with advice when the
+// printBuild says how this binary was built and on what CPU it runs, with advice when the
 // build is the slower one there (backend.SIMDAdvice); the build matters only for the Go backend.
-func describeBuild(w io.Writer, b compute.Backend) {
+func printBuild(w io.Writer, b compute.Backend) {
 	fmt.Fprintf(w, "build: %s\n", backend.DescribeBuild())
 	if b.String() != "go" { // the Go backend's short name (its Name() is "Go Backend")
 		return
